@@ -1,0 +1,83 @@
+"""The Mesa agents: employees, units and customers.
+
+An `Employee` is a single FIFO server: work (a quote, a decision, a conflict to
+resolve) waits in its queue and is done one item at a time. It acts only when
+work arrives or finishes, so a run costs events, not employees x ticks.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import mesa
+
+from sim.calendar import Calendar
+
+NO_MEETINGS = Calendar()
+
+
+class Employee(mesa.Agent):
+    """A person in the company: a unit, a place in the structure, skill and a work queue."""
+
+    def __init__(self, model, unit: str, skill: float):
+        super().__init__(model)
+        self.unit = unit
+        self.skill = skill
+        self.level: int | None = None  # hierarchy: 0 = general manager
+        self.manager: Employee | None = None
+        self.reports: list[Employee] = []
+        self.circle = None  # holacracy: the circle this person works in
+        self.roles: list[str] = []
+        self.calendar: Calendar = NO_MEETINGS
+        self.queue: deque = deque()
+        self.busy = False
+        self.decision_rate = 0.0  # decisions per hour when deciding
+        self.jobs_done = 0
+
+    @property
+    def backlog(self) -> int:
+        """Items waiting or in progress: what the dashboard colours by."""
+        return len(self.queue) + self.busy
+
+    def submit(self, kind: str, item) -> None:
+        """Put work in this employee's queue; start it at once when idle."""
+        self.model.queued_jobs += 1
+        if self.busy:
+            self.queue.append((kind, item))
+        else:
+            self._start(kind, item)
+
+    def _start(self, kind: str, item) -> None:
+        model = self.model
+        self.busy = True
+        hours = model.service_hours(self, kind, item)
+        model.schedule_at(self.calendar.finish_time(model.time, hours), self._finish, (kind, item, hours))
+
+    def _finish(self, job) -> None:
+        kind, item, hours = job
+        self.busy = False
+        self.jobs_done += 1
+        self.model.queued_jobs -= 1
+        self.model.job_done(self, kind, item, hours)
+        if self.queue and not self.busy:
+            self._start(*self.queue.popleft())
+
+
+class Unit(mesa.Agent):
+    """A department (hierarchy) or a function's circle family (holacracy)."""
+
+    def __init__(self, model, name: str):
+        super().__init__(model)
+        self.name = name
+        self.members: list[Employee] = []
+        self.head: Employee | None = None
+        self.incentives = model.params.policies.incentives
+        self.open_conflicts: dict[str, int] = {}  # other unit -> open conflicts
+
+
+class Customer(mesa.Agent):
+    """A buyer who sends one online inquiry, then buys or walks away."""
+
+    def __init__(self, model, region: int):
+        super().__init__(model)
+        self.region = region

@@ -1,0 +1,69 @@
+"""Recurring meetings and the working time they take away.
+
+A member of a circle is unavailable while its circle meets. Rather than one
+event per member per meeting, a job's end time is computed by skipping the
+meeting windows that fall inside it, so meetings cost O(1) per job.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Recurrence:
+    """A meeting held every `interval_h`, first at `offset_h`, lasting `duration_h`."""
+
+    interval_h: float
+    offset_h: float
+    duration_h: float
+
+    def next_start(self, t: float) -> float:
+        """Start of the first meeting that starts at or after `t`."""
+        k = max(0, math.ceil((t - self.offset_h) / self.interval_h - 1e-12))
+        return self.offset_h + k * self.interval_h
+
+    def window_containing(self, t: float) -> tuple[float, float] | None:
+        """The (start, end) of a meeting in progress at `t`, if any."""
+        if self.duration_h <= 0 or t < self.offset_h:
+            return None
+        k = math.floor((t - self.offset_h) / self.interval_h)
+        start = self.offset_h + k * self.interval_h
+        end = start + self.duration_h
+        return (start, end) if start <= t < end else None
+
+    def count_until(self, horizon_h: float) -> int:
+        """How many meetings start before `horizon_h`."""
+        if horizon_h <= self.offset_h:
+            return 0
+        return math.floor((horizon_h - self.offset_h - 1e-12) / self.interval_h) + 1
+
+
+class Calendar:
+    """The meetings one group of employees attends."""
+
+    __slots__ = ("recurrences",)
+
+    def __init__(self, recurrences: list[Recurrence] | None = None):
+        self.recurrences = [r for r in (recurrences or []) if r.duration_h > 0]
+
+    def finish_time(self, start: float, work_h: float) -> float:
+        """When `work_h` hours of work begun at `start` end, meetings skipped."""
+        if not self.recurrences:
+            return start + work_h
+        t, remaining = start, work_h
+        while True:
+            in_meeting = [w for r in self.recurrences if (w := r.window_containing(t))]
+            if in_meeting:
+                t = max(end for _, end in in_meeting)
+                continue
+            next_meeting = min(r.next_start(t) for r in self.recurrences)
+            if t + remaining <= next_meeting:
+                return t + remaining
+            remaining -= next_meeting - t
+            t = next_meeting
+
+    def hours_until(self, horizon_h: float) -> float:
+        """Meeting hours one member spends before `horizon_h`."""
+        return sum(r.count_until(horizon_h) * r.duration_h for r in self.recurrences)

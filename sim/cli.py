@@ -1,0 +1,119 @@
+"""The `orgsim` command line (also `python -m sim`).
+
+Bad input (a scenario file, a --set override) ends with one line on stderr
+naming the file, the key and what is allowed, and exit code 2.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+
+import click
+
+from sim.scenario import ScenarioError, bundled_scenarios, load_scenario
+
+EXIT_BAD_INPUT = 2
+
+
+def _fail(message: str) -> None:
+    click.echo(f"orgsim: {message}", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def _load(scenario: str, sets: tuple[str, ...], days: int | None, seed: int | None, structure: str | None = None):
+    overrides = list(sets)
+    if days is not None:
+        overrides.append(f"horizon_days={days}")
+    if seed is not None:
+        overrides.append(f"seed={seed}")
+    if structure is not None:
+        overrides.append(f'organization.structure="{structure}"')
+    try:
+        return load_scenario(scenario, overrides)
+    except ScenarioError as error:
+        _fail(str(error))
+
+
+def _format(value) -> str:
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "-"
+        return f"{value:,.3f}" if abs(value) < 1000 else f"{value:,.0f}"
+    return str(value)
+
+
+def _print_table(columns: list[str], summaries: list[dict]) -> None:
+    keys = list(summaries[0])
+    width = max(len(k) for k in keys)
+    cells = [[_format(s[k]) for k in keys] for s in summaries]
+    col_width = [max(len(columns[j]), max(len(cells[j][i]) for i in range(len(keys)))) for j in range(len(columns))]
+    click.echo(f"{'metric':<{width}}  " + "  ".join(f"{c:>{w}}" for c, w in zip(columns, col_width)))
+    for i, key in enumerate(keys):
+        click.echo(f"{key:<{width}}  " + "  ".join(f"{cells[j][i]:>{col_width[j]}}" for j in range(len(columns))))
+
+
+seed_option = click.option("--seed", type=click.IntRange(min=0), default=None, help="Root seed (default: the scenario's).")
+days_option = click.option("--days", type=click.IntRange(min=1), default=None, help="Horizon in working days.")
+set_option = click.option(
+    "--set", "sets", multiple=True, metavar="KEY=VALUE", help="Override a scenario value, e.g. organization.employees=500."
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """orgsim: how a company that sells online organizes itself, as an agent-based simulation."""
+
+
+@main.command()
+@click.argument("scenario")
+@seed_option
+@days_option
+@set_option
+@click.option("--out", type=click.Path(file_okay=False), default=None, help="Write summary.json and Parquet tables here.")
+def run(scenario, seed, days, sets, out):
+    """Run SCENARIO (a file or a bundled name) and print its headline metrics."""
+    from sim.model import OrgModel
+    from sim.output import write_run
+
+    params = _load(scenario, sets, days, seed)
+    started = time.perf_counter()
+    model = OrgModel(params)
+    summary = model.run()
+    elapsed = time.perf_counter() - started
+    _print_table([params.organization.structure], [summary])
+    click.echo(f"({elapsed:.2f} s)", err=True)
+    if out:
+        write_run(out, model, summary)
+        click.echo(f"results written to {out}", err=True)
+
+
+@main.command()
+@click.argument("scenario")
+@seed_option
+@days_option
+@set_option
+@click.option(
+    "--structures", default="hierarchy,holacracy", show_default=True, help="Comma-separated structures to run side by side."
+)
+def compare(scenario, seed, days, sets, structures):
+    """Run SCENARIO under several structures on the same seed and customers; print them side by side."""
+    from sim.model import OrgModel
+
+    names = [s.strip() for s in structures.split(",") if s.strip()]
+    summaries = [OrgModel(_load(scenario, sets, days, seed, name)).run() for name in names]
+    _print_table(names, summaries)
+
+
+@main.command()
+def scenarios():
+    """List the bundled scenarios."""
+    found = bundled_scenarios()
+    width = max(len(name) for name, _ in found)
+    for name, description in found:
+        click.echo(f"{name:<{width}}  {description}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,176 @@
+"""Reporters: small named functions that read a model, shared by the CLI, experiments and dashboard.
+
+`DAILY_REPORTERS` feed Mesa's DataCollector once a working day; `summarize`
+gives the headline metrics of a run, whose names are a contract (DESIGN §3).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from sim.records import OUTCOMES, VALIDATION
+from sim.scenario import WORKING_DAYS_PER_MONTH, WORKING_HOURS_PER_DAY
+
+HEADLINE_METRICS = (
+    "inquiries",
+    "converted",
+    "conversion_rate",
+    "lost_price",
+    "lost_product",
+    "lost_slow",
+    "lost_dealer",
+    "open_at_end",
+    "response_time_mean_h",
+    "response_time_p90_h",
+    "decisions",
+    "decision_time_mean_h",
+    "decision_time_p50_h",
+    "decision_time_p90_h",
+    "conflicts",
+    "conflicts_per_100_staff_month",
+    "conflicts_open_at_end",
+    "conflict_resolution_time_mean_h",
+    "revenue",
+    "revenue_per_employee",
+    "coordination_overhead_share",
+    "interunit_conflicts",
+    "role_conflicts",
+)
+RUN_FIELDS = ("scenario", "structure", "employees", "seed", "horizon_days")
+
+
+def day(model) -> float:
+    return model.time / WORKING_HOURS_PER_DAY
+
+
+def inquiries(model) -> int:
+    return len(model.inquiries)
+
+
+def converted(model) -> int:
+    return model.outcome_counts["converted"]
+
+
+def conversion_rate(model) -> float:
+    closed = sum(model.outcome_counts.values())
+    return model.outcome_counts["converted"] / closed if closed else math.nan
+
+
+def open_inquiries(model) -> int:
+    return len(model.inquiries) - sum(model.outcome_counts.values())
+
+
+def decision_time_today_h(model) -> float:
+    times = model.decisions_today
+    return sum(times) / len(times) if times else math.nan
+
+
+def decisions_today(model) -> int:
+    return len(model.decisions_today)
+
+
+def conflicts_opened(model) -> int:
+    return len(model.conflicts)
+
+
+def conflicts_open(model) -> int:
+    return model.open_conflict_count
+
+
+def backlog(model) -> int:
+    """Work items waiting or in progress in every queue."""
+    return model.queued_jobs
+
+
+def revenue(model) -> float:
+    return model.revenue
+
+
+def _loss(reason):
+    def reporter(model) -> int:
+        return model.outcome_counts[reason]
+
+    reporter.__name__ = reason
+    return reporter
+
+
+DAILY_REPORTERS = {
+    "day": day,
+    "inquiries": inquiries,
+    "converted": converted,
+    **{reason: _loss(reason) for reason in OUTCOMES if reason != "converted"},
+    "open_inquiries": open_inquiries,
+    "conversion_rate": conversion_rate,
+    "decisions_today": decisions_today,
+    "decision_time_mean_h": decision_time_today_h,
+    "conflicts": conflicts_opened,
+    "conflicts_open": conflicts_open,
+    "backlog": backlog,
+    "revenue": revenue,
+}
+
+
+def _mean(values) -> float:
+    return float(np.mean(values)) if len(values) else math.nan
+
+
+def _quantile(values, q) -> float:
+    return float(np.quantile(values, q)) if len(values) else math.nan
+
+
+def measured_decisions(model):
+    """Decisions that count for timing: finished, and after the warm-up in validation mode."""
+    warmup_h = model.params.validation.warmup_days * WORKING_HOURS_PER_DAY if model.params.validation else 0.0
+    return [
+        d
+        for d in model.decisions
+        if d.decided_h is not None and not (d.kind == VALIDATION and d.created_h < warmup_h)
+    ]
+
+
+def meeting_hours(model) -> float:
+    """Person-hours spent in meetings so far."""
+    return sum(e.calendar.hours_until(model.time) for e in model.employees)
+
+
+def summarize(model) -> dict:
+    """The headline metrics of a run, plus the fields that identify it."""
+    params = model.params
+    employees = len(model.employees)
+    counts = model.outcome_counts
+    closed = sum(counts.values())
+    answered = [i.answered_h - i.arrived_h for i in model.inquiries if i.answered_h is not None]
+    decision_times = [d.decided_h - d.created_h for d in measured_decisions(model)]
+    resolved = [c.resolved_h - c.opened_h for c in model.conflicts if c.resolved_h is not None]
+    months = model.time / WORKING_HOURS_PER_DAY / WORKING_DAYS_PER_MONTH
+    staff_hours = employees * model.time
+    coordination = model.coordination_hours + meeting_hours(model)
+    return {
+        "scenario": params.name,
+        "structure": params.organization.structure,
+        "employees": employees,
+        "seed": model.seed,
+        "horizon_days": params.horizon_days,
+        "inquiries": len(model.inquiries),
+        "converted": counts["converted"],
+        "conversion_rate": counts["converted"] / closed if closed else math.nan,
+        **{reason: counts[reason] for reason in OUTCOMES if reason != "converted"},
+        "open_at_end": len(model.inquiries) - closed,
+        "response_time_mean_h": _mean(answered),
+        "response_time_p90_h": _quantile(answered, 0.9),
+        "decisions": len(decision_times),
+        "decision_time_mean_h": _mean(decision_times),
+        "decision_time_p50_h": _quantile(decision_times, 0.5),
+        "decision_time_p90_h": _quantile(decision_times, 0.9),
+        "conflicts": len(model.conflicts),
+        "conflicts_per_100_staff_month": len(model.conflicts) / (employees / 100) / months if months else math.nan,
+        "conflicts_open_at_end": model.open_conflict_count,
+        "conflict_resolution_time_mean_h": _mean(resolved),
+        "revenue": model.revenue,
+        "revenue_per_employee": model.revenue / employees,
+        "coordination_overhead_share": coordination / staff_hours if staff_hours else math.nan,
+        "interunit_conflicts": sum(c.kind == "interunit" for c in model.conflicts),
+        "role_conflicts": sum(c.kind == "role" for c in model.conflicts),
+    }

@@ -1,0 +1,368 @@
+"""OrgModel: a company that sells online, its customers, and the structure it runs under.
+
+Time is continuous, in working hours (8 a day). The model is event-driven:
+something happens only when a customer arrives, a piece of work finishes, a
+meeting is held, or the daily observation is due. Events sit in one binary
+heap (`heapq`); Mesa's own event list is not used because its events compare
+in Python and cost an order of magnitude more (TOOLCHAIN.md). `run_until`,
+`run_for` and `step` (one working hour) work as on any Mesa model.
+
+Two random streams come from the run's seed: the *market* stream draws every
+customer and attribute, the *organization* stream everything the company does
+(routing, service times, screening). Two structures run on one seed therefore
+face the same customers (common random numbers).
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import random
+from itertools import count
+
+import mesa
+import numpy as np
+
+from sim import metrics
+from sim.agents import Customer, Employee, Unit
+from sim.records import CUSTOMIZATION, PRICE, VALIDATION, Conflict, Decision, Inquiry
+from sim.scenario import UNIT_NAMES, WORKING_HOURS_PER_DAY, Scenario
+from sim.structures import STRUCTURES
+
+
+def _stream(seed_sequence: np.random.SeedSequence) -> random.Random:
+    """A fast scalar generator seeded from a SeedSequence (same numbers on every platform)."""
+    return random.Random(int.from_bytes(seed_sequence.generate_state(4, np.uint32).tobytes(), "little"))
+
+
+def graicunas_relationships(reports: int) -> int:
+    """Graicunas (1937): direct, group and cross relationships a manager of n reports oversees."""
+    n = reports
+    return n * (2 ** (n - 1) + n - 1) if n > 0 else 0
+
+
+def allocate_units(total: int, shares: dict[str, float], ecommerce_staff: int | None) -> dict[str, int]:
+    """Split `total` employees (the general manager excluded) over units by share (largest remainder)."""
+    counts: dict[str, int] = {}
+    rest = total
+    shares = {k: v for k, v in shares.items() if v > 0}
+    if ecommerce_staff is not None:
+        counts["ecommerce"] = min(ecommerce_staff, max(1, total - (len(shares) - 1)))
+        rest -= counts["ecommerce"]
+        shares = {k: v for k, v in shares.items() if k != "ecommerce"}
+    # Every unit with a positive share gets at least one person.
+    weight = sum(shares.values())
+    exact = {k: rest * v / weight for k, v in shares.items()}
+    floor = {k: max(1, int(x)) for k, x in exact.items()}
+    left = rest - sum(floor.values())
+    for name in sorted(exact, key=lambda k: (exact[k] - int(exact[k]), k), reverse=True):
+        if left <= 0:
+            break
+        floor[name] += 1
+        left -= 1
+    for name in sorted(floor, key=lambda k: floor[k], reverse=True):
+        while left < 0 and floor[name] > 1:
+            floor[name] -= 1
+            left += 1
+    counts.update(floor)
+    return counts
+
+
+class OrgModel(mesa.Model):
+    """A company of `organization.employees` people under one structure, and its online market."""
+
+    def __init__(self, scenario: Scenario | None = None, *, rng: int | None = None):
+        params = scenario if scenario is not None else Scenario()
+        seed = params.seed if rng is None else int(rng)
+        super().__init__(rng=seed)
+        self.params = params
+        self.seed = seed
+        market_seed, org_seed = np.random.SeedSequence(seed).spawn(2)
+        self.market_random = _stream(market_seed)
+        self.org_random = _stream(org_seed)
+
+        self._events: list = []
+        self._event_order = count()
+        self.queued_jobs = 0
+        self.coordination_hours = 0.0
+        self.inquiries: list[Inquiry] = []
+        self.decisions: list[Decision] = []
+        self.conflicts: list[Conflict] = []
+        self.outcome_counts = dict.fromkeys(("converted", "lost_price", "lost_product", "lost_slow", "lost_dealer"), 0)
+        self.revenue = 0.0
+        self.open_conflict_count = 0
+        self.decisions_today: list[float] = []
+
+        self.units: dict[str, Unit] = {}
+        self.employees: list[Employee] = []
+        self._build_company()
+        self.structure = STRUCTURES[params.organization.structure](self)
+        self.structure.build(self.employees)
+        self.staff = self.structure.frontline_staff(self.employees)
+        self.structure.start()
+
+        self.datacollector = mesa.DataCollector(model_reporters=metrics.DAILY_REPORTERS)
+        self.schedule_at(WORKING_HOURS_PER_DAY, self._observe_day)
+        if params.validation is not None:
+            self._start_validation_requests()
+        else:
+            self._schedule_next_customer()
+
+    # ------------------------------------------------------------------ event core
+
+    def schedule_at(self, time_h: float, callback, argument=None) -> None:
+        """Call `callback(argument)` at model time `time_h` (ties run in scheduling order)."""
+        heapq.heappush(self._events, (time_h, next(self._event_order), callback, argument))
+
+    def _advance_time(self, until: float) -> None:
+        # Mesa's run_until, run_for and step all come here.
+        events = self._events
+        pop = heapq.heappop
+        while events and events[0][0] <= until:
+            time_h, _, callback, argument = pop(events)
+            self.time = time_h
+            callback(argument)
+        self.time = max(self.time, until)
+
+    def run(self) -> dict:
+        """Run to the scenario's horizon and return the summary."""
+        self.run_until(self.params.horizon_hours)
+        return self.summary()
+
+    # ------------------------------------------------------------------ building
+
+    def _build_company(self) -> None:
+        organization = self.params.organization
+        counts = allocate_units(organization.employees - 1, organization.unit_shares, organization.ecommerce_staff)
+        rng = self.org_random
+        for name in UNIT_NAMES:
+            size = 1 if name == "management" else counts.get(name, 0)
+            if size == 0:
+                continue
+            unit = Unit(self, name)
+            self.units[name] = unit
+            for _ in range(size):
+                skill = min(1.0, max(0.0, rng.gauss(organization.skill_mean, organization.skill_sd)))
+                employee = Employee(self, name, skill)
+                unit.members.append(employee)
+                self.employees.append(employee)
+            unit.head = unit.members[0]
+
+    def decision_rate(self, employee: Employee, reports: int) -> float:
+        """Decisions per hour this person can take; managers lose time to supervision (Graicunas)."""
+        if self.params.validation is not None:
+            return self.params.validation.manager_service_rate_per_hour
+        decisions = self.params.decisions
+        if reports == 0:
+            return decisions.role_decisions_per_hour
+        supervision_share = min(0.9, decisions.graicunas_hours_coefficient * graicunas_relationships(reports))
+        return decisions.manager_decisions_per_hour * (1.0 - supervision_share)
+
+    # ------------------------------------------------------------------ the market
+
+    def inquiry_rate_per_hour(self) -> float:
+        market = self.params.market
+        per_day = (
+            market.inquiries_per_day
+            if market.inquiry_rate_mode == "fixed"
+            else market.inquiries_per_employee_day * self.params.organization.employees
+        )
+        return per_day / WORKING_HOURS_PER_DAY
+
+    def _schedule_next_customer(self) -> None:
+        rate = self.inquiry_rate_per_hour()
+        if rate > 0:
+            self.schedule_at(self.time + self.market_random.expovariate(rate), self._customer_arrives)
+
+    def _customer_arrives(self, _=None) -> None:
+        """A customer sends an online inquiry; the next one is drawn from the market stream."""
+        market = self.params.market
+        draw = self.market_random
+        # A fixed number of market draws per customer keeps the stream aligned across structures.
+        region = draw.randrange(market.regions)
+        customized = draw.random() < market.customized_share
+        wtp = max(0.05, draw.gauss(market.wtp_mean, market.wtp_sd))
+        value = max(1.0, draw.gauss(market.order_value_mean, market.order_value_sd))
+        half_life = market.lead_half_life_h * draw.lognormvariate(0.0, market.lead_half_life_spread)
+        interest_draw, feasible_draw = draw.random(), draw.random()
+        customer = Customer(self, region)
+        inquiry = Inquiry(
+            len(self.inquiries), customer, self.time, region, customized, wtp, value, half_life, interest_draw, feasible_draw
+        )
+        self.inquiries.append(inquiry)
+        self._schedule_next_customer()
+        staff = self._pick_staff()
+        inquiry.staff_id = staff.unique_id
+        staff.submit("quote", inquiry)
+
+    def _pick_staff(self) -> Employee:
+        """The shorter queue of two staff picked at random (power of two choices)."""
+        staff = self.staff
+        first = staff[self.org_random.randrange(len(staff))]
+        second = staff[self.org_random.randrange(len(staff))]
+        return second if second.backlog < first.backlog else first
+
+    def list_price(self) -> float:
+        """List price relative to the market price."""
+        return 1.0 + self.params.market.price_premium
+
+    def discount_needed(self, inquiry: Inquiry) -> float:
+        """Share off the list price that brings it to the customer's willingness to pay."""
+        return max(0.0, 1.0 - inquiry.wtp / self.list_price())
+
+    # ------------------------------------------------------------------ inquiry lifecycle
+
+    def _quote_ready(self, inquiry: Inquiry, staff: Employee) -> None:
+        """Staff have answered and drafted a quote: ask for what it needs, or answer at once."""
+        if inquiry.customized:
+            good = inquiry.feasible_draw < self.params.work.customization_feasible_share
+            self.request_decision(CUSTOMIZATION, staff, good, inquiry)
+        else:
+            self._price_inquiry(inquiry, staff)
+
+    def _price_inquiry(self, inquiry: Inquiry, staff: Employee) -> None:
+        work = self.params.work
+        discount = self.discount_needed(inquiry)
+        inquiry.needs_discount = discount > 0
+        if discount == 0:
+            self._answer(inquiry)
+        elif discount > work.max_discount:
+            inquiry.price_ok = False  # no one may go below the price floor
+            self._answer(inquiry)
+        else:
+            self.request_decision(PRICE, staff, discount <= work.profitable_discount, inquiry)
+
+    def _answer(self, inquiry: Inquiry) -> None:
+        """The answer reaches the customer: is the lead still warm, the price right, the product there?"""
+        inquiry.answered_h = self.time
+        waited = self.time - inquiry.arrived_h
+        interest = 0.5 ** (waited / inquiry.half_life_h)  # lead decay
+        if inquiry.interest_draw > interest:
+            outcome = "lost_slow"
+        elif not inquiry.price_ok:
+            outcome = "lost_price"
+        elif not inquiry.product_ok:
+            outcome = "lost_product"
+        else:
+            outcome = "converted"
+            inquiry.revenue = inquiry.order_value * min(1.0, inquiry.wtp / self.list_price())
+            self.revenue += inquiry.revenue
+        inquiry.outcome = outcome
+        self.outcome_counts[outcome] += 1
+        inquiry.customer.remove()
+        inquiry.customer = None
+
+    # ------------------------------------------------------------------ decisions
+
+    def request_decision(self, kind: str, requester: Employee, good: bool, inquiry: Inquiry | None = None) -> Decision:
+        decision = Decision(len(self.decisions), kind, requester, self.time, good, inquiry)
+        self.decisions.append(decision)
+        self.structure.request(decision)
+        return decision
+
+    def screen(self, decision: Decision) -> bool:
+        """Sah-Stiglitz screening: accept a good request with p, a bad one with q."""
+        if decision.kind == VALIDATION:
+            return True
+        decisions = self.params.decisions
+        accept = decisions.screen_accept_good if decision.good else decisions.screen_accept_bad
+        return self.org_random.random() < accept
+
+    def refuses(self, decision: Decision, gate_unit: str) -> bool:
+        """Does `gate_unit` refuse a cross-unit request? Incentives and open conflicts pull apart."""
+        conflict_settings = self.params.conflict
+        unit = self.units[gate_unit]
+        base = conflict_settings.refusal_sales_only if unit.incentives == "sales_only" else conflict_settings.refusal_integrated
+        open_between = unit.open_conflicts.get(decision.requester.unit, 0)
+        willingness = (1.0 - base) * math.exp(-conflict_settings.cooperation_loss_per_open_conflict * open_between)
+        if self.org_random.random() < willingness:
+            return False
+        gatekeeper = unit.head
+        self.open_conflict("interunit", decision.requester.unit, gate_unit, (decision.requester, gatekeeper))
+        return True
+
+    def finish_decision(self, decision: Decision, outcome: str) -> None:
+        decision.decided_h = self.time
+        decision.outcome = outcome
+        self.decisions_today.append(self.time - decision.created_h)
+        inquiry = decision.inquiry
+        if inquiry is None:
+            return
+        approved = outcome == "approved"
+        if decision.kind == CUSTOMIZATION:
+            inquiry.product_ok = approved
+            if approved:
+                self._price_inquiry(inquiry, decision.requester)
+            else:
+                self._answer(inquiry)
+        else:
+            inquiry.price_ok = approved
+            self._answer(inquiry)
+
+    # ------------------------------------------------------------------ conflicts
+
+    def open_conflict(self, kind: str, unit_a: str, unit_b: str, between, circle=None) -> Conflict:
+        conflict = Conflict(len(self.conflicts), kind, unit_a, unit_b, self.time)
+        self.conflicts.append(conflict)
+        self.open_conflict_count += 1
+        if kind == "interunit":
+            for mine, other in ((unit_a, unit_b), (unit_b, unit_a)):
+                opened = self.units[mine].open_conflicts
+                opened[other] = opened.get(other, 0) + 1
+        self.structure.route_conflict(conflict, between, circle)
+        return conflict
+
+    def resolve_conflict(self, conflict: Conflict, resolver_id: int) -> None:
+        conflict.resolved_h = self.time
+        conflict.resolver_id = resolver_id
+        self.open_conflict_count -= 1
+        if conflict.kind == "interunit":
+            for mine, other in ((conflict.unit_a, conflict.unit_b), (conflict.unit_b, conflict.unit_a)):
+                self.units[mine].open_conflicts[other] -= 1
+
+    # ------------------------------------------------------------------ work
+
+    def service_hours(self, employee: Employee, kind: str, item) -> float:
+        """How long one piece of work takes this person (exponential)."""
+        draw = self.org_random
+        if kind == "quote":
+            work = self.params.work
+            speed = max(0.2, 1.0 + work.skill_speedup * (employee.skill - 0.5))
+            return draw.expovariate(speed / work.quote_hours)
+        if kind == "decide":
+            return draw.expovariate(employee.decision_rate)
+        return draw.expovariate(1.0 / self.params.decisions.conflict_resolution_hours)
+
+    def job_done(self, employee: Employee, kind: str, item, hours: float) -> None:
+        if kind == "quote":
+            self._quote_ready(item, employee)
+            return
+        self.coordination_hours += hours
+        if kind == "decide":
+            self.structure.hop_done(item, employee.unique_id)
+        else:
+            self.resolve_conflict(item, employee.unique_id)
+
+    # ------------------------------------------------------------------ validation mode
+
+    def _start_validation_requests(self) -> None:
+        """Every employee with no reports emits top-authority requests as a Poisson stream."""
+        self.requesters = [e for e in self.employees if not e.reports and e.unit != "management"]
+        self._validation_rate = self.params.validation.request_rate_per_hour * len(self.requesters)
+        self.schedule_at(self.market_random.expovariate(self._validation_rate), self._validation_request)
+
+    def _validation_request(self, _=None) -> None:
+        requester = self.requesters[self.market_random.randrange(len(self.requesters))]
+        self.request_decision(VALIDATION, requester, True)
+        self.schedule_at(self.time + self.market_random.expovariate(self._validation_rate), self._validation_request)
+
+    # ------------------------------------------------------------------ observation
+
+    def _observe_day(self, _=None) -> None:
+        self.datacollector.collect(self)
+        self.decisions_today = []
+        self.schedule_at(self.time + WORKING_HOURS_PER_DAY, self._observe_day)
+
+    def summary(self) -> dict:
+        """The headline metrics (names are a contract: DESIGN §3)."""
+        return metrics.summarize(self)

@@ -1,0 +1,294 @@
+"""The typed scenario: a whole company and its market, loaded from TOML.
+
+Every parameter of the model lives here, with its default, unit and bounds.
+`docs/ODD.md` documents each one (meaning and source). A scenario file only
+needs the values that differ from these defaults.
+
+Bad input never produces a traceback: `load_scenario` raises `ScenarioError`
+whose message is one line naming the file, the dotted key and what is allowed.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+WORKING_HOURS_PER_DAY = 8.0
+WORKING_DAYS_PER_MONTH = 260.0 / 12.0  # 52 weeks x 5 days / 12 months
+
+UNIT_NAMES = ("management", "ecommerce", "sales", "rnd", "production", "logistics", "finance")
+
+
+class ScenarioError(ValueError):
+    """A scenario (or an override) is invalid; the message is one user-facing line."""
+
+
+class _Section(BaseModel):
+    """Base of every table: unknown keys are errors, values are checked on assignment."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Organization(_Section):
+    structure: str = "hierarchy"
+    employees: int = Field(200, ge=8, le=100_000)
+    span_of_control: int = Field(7, ge=2, le=50)
+    # Share of staff in each function; management holds the general manager only
+    # and is not listed. Normalised to 1 when the company is built.
+    unit_shares: dict[Literal["ecommerce", "sales", "rnd", "production", "logistics", "finance"], float] = Field(
+        default_factory=lambda: {
+            "ecommerce": 0.08,
+            "sales": 0.22,
+            "rnd": 0.12,
+            "production": 0.38,
+            "logistics": 0.12,
+            "finance": 0.08,
+        }
+    )
+    ecommerce_staff: int | None = Field(None, ge=1, le=10_000)
+    skill_mean: float = Field(0.5, ge=0.0, le=1.0)
+    skill_sd: float = Field(0.15, ge=0.0, le=0.5)
+
+    @field_validator("structure")
+    @classmethod
+    def _known_structure(cls, value: str) -> str:
+        from sim.structures import STRUCTURES
+
+        if value not in STRUCTURES:
+            raise ValueError(f"must be one of {' | '.join(sorted(STRUCTURES))}")
+        return value
+
+    @field_validator("unit_shares")
+    @classmethod
+    def _positive_shares(cls, shares: dict[str, float]) -> dict[str, float]:
+        if any(v < 0 for v in shares.values()) or sum(shares.values()) <= 0:
+            raise ValueError("shares must be >= 0 and not all zero")
+        if shares.get("ecommerce", 0) <= 0:
+            raise ValueError("ecommerce share must be > 0 (someone must answer inquiries)")
+        return shares
+
+
+class Market(_Section):
+    inquiry_rate_mode: Literal["per_employee", "fixed"] = "per_employee"
+    inquiries_per_employee_day: float = Field(0.12, ge=0.0, le=100.0)
+    inquiries_per_day: float = Field(30.0, ge=0.0, le=100_000.0)
+    regions: int = Field(8, ge=1, le=1_000)
+    customized_share: float = Field(0.15, ge=0.0, le=1.0)
+    price_premium: float = Field(0.10, ge=-0.5, le=3.0)
+    wtp_mean: float = Field(1.0, gt=0.0, le=5.0)
+    wtp_sd: float = Field(0.15, ge=0.0, le=2.0)
+    order_value_mean: float = Field(7_000.0, gt=0.0)
+    order_value_sd: float = Field(3_000.0, ge=0.0)
+    lead_half_life_h: float = Field(24.0, gt=0.0, le=10_000.0)
+    lead_half_life_spread: float = Field(0.5, ge=0.0, le=3.0)
+
+
+class Work(_Section):
+    quote_hours: float = Field(1.0, gt=0.0, le=100.0)
+    skill_speedup: float = Field(1.0, ge=0.0, le=10.0)
+    max_discount: float = Field(0.25, ge=0.0, le=1.0)
+    profitable_discount: float = Field(0.15, ge=0.0, le=1.0)
+    customization_feasible_share: float = Field(0.6, ge=0.0, le=1.0)
+
+
+class Decisions(_Section):
+    manager_decisions_per_hour: float = Field(2.0, gt=0.0, le=1_000.0)
+    role_decisions_per_hour: float = Field(4.0, gt=0.0, le=1_000.0)
+    graicunas_hours_coefficient: float = Field(5e-5, ge=0.0, le=1.0)
+    screen_accept_good: float = Field(0.95, ge=0.0, le=1.0)
+    screen_accept_bad: float = Field(0.5, ge=0.0, le=1.0)
+    conflict_resolution_hours: float = Field(1.0, gt=0.0, le=100.0)
+
+
+class Policies(_Section):
+    pricing_authority: Literal["top", "unit", "frontline"] = "unit"
+    incentives: Literal["sales_only", "integrated"] = "sales_only"
+
+
+class Conflict(_Section):
+    refusal_sales_only: float = Field(0.25, ge=0.0, le=1.0)
+    refusal_integrated: float = Field(0.05, ge=0.0, le=1.0)
+    cooperation_loss_per_open_conflict: float = Field(0.2, ge=0.0, le=10.0)
+
+
+class Holacracy(_Section):
+    max_circle_size: int = Field(12, ge=3, le=1_000)
+    tactical_interval_days: float = Field(5.0, gt=0.0, le=260.0)
+    governance_interval_days: float = Field(20.0, gt=0.0, le=260.0)
+    tactical_meeting_hours: float = Field(1.0, ge=0.0, le=8.0)
+    governance_meeting_hours: float = Field(2.0, ge=0.0, le=8.0)
+    initial_policy_discount: float = Field(0.05, ge=0.0, le=1.0)
+    policy_widen_step: float = Field(0.05, ge=0.0, le=1.0)
+    tensions_to_adapt: int = Field(3, ge=1, le=1_000)
+    initial_role_ambiguity: float = Field(0.3, ge=0.0, le=1.0)
+    ambiguity_cleared_per_governance: float = Field(0.3, ge=0.0, le=1.0)
+
+
+class Validation(_Section):
+    """Present only in validation scenarios: reduces the model to a queueing network."""
+
+    request_rate_per_hour: float = Field(gt=0.0, le=10_000.0)
+    manager_service_rate_per_hour: float = Field(gt=0.0, le=100_000.0)
+    warmup_days: float = Field(10.0, ge=0.0)
+
+
+class Scenario(_Section):
+    """A whole company and its market. Sections mirror the TOML tables."""
+
+    name: str = "unnamed"
+    description: str = ""
+    horizon_days: int = Field(120, ge=1, le=5_000)
+    seed: int = Field(1, ge=0)
+    organization: Organization = Field(default_factory=Organization)
+    market: Market = Field(default_factory=Market)
+    work: Work = Field(default_factory=Work)
+    decisions: Decisions = Field(default_factory=Decisions)
+    policies: Policies = Field(default_factory=Policies)
+    conflict: Conflict = Field(default_factory=Conflict)
+    holacracy: Holacracy = Field(default_factory=Holacracy)
+    validation: Validation | None = None
+
+    @property
+    def horizon_hours(self) -> float:
+        return self.horizon_days * WORKING_HOURS_PER_DAY
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _format_error(source: str, error: ValidationError) -> str:
+    """One line: file, dotted key, what is allowed (the first problem found)."""
+    first = error.errors()[0]
+    key = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    kind = first["type"]
+    if kind == "extra_forbidden":
+        parent = ".".join(str(p) for p in first["loc"][:-1])
+        allowed = _allowed_keys(parent)
+        return f"{source}: unknown key '{key}' (allowed here: {', '.join(allowed)})"
+    message = first["msg"]
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    got = first.get("input")
+    shown = "" if isinstance(got, dict) or kind == "missing" else f" (got {got!r})"
+    return f"{source}: key '{key}': {message}{shown}"
+
+
+def _allowed_keys(dotted_parent: str) -> list[str]:
+    model: type[BaseModel] = Scenario
+    for part in filter(None, dotted_parent.split(".")):
+        annotation = model.model_fields[part].annotation
+        model = _section_class(annotation)
+    return sorted(model.model_fields)
+
+
+def _section_class(annotation: Any) -> type[BaseModel]:
+    for candidate in getattr(annotation, "__args__", (annotation,)):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    raise KeyError(annotation)
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """Split `dotted.key=value`; the value is read as a TOML value, else as a string."""
+    if "=" not in text:
+        raise ScenarioError(f"--set {text}: expected dotted.key=value")
+    key, raw = text.split("=", 1)
+    key, raw = key.strip(), raw.strip()
+    if not key:
+        raise ScenarioError(f"--set {text}: empty key")
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw
+    return key, value
+
+
+def apply_overrides(data: dict[str, Any], overrides: dict[str, Any], source: str) -> dict[str, Any]:
+    """Return a copy of `data` with dotted keys set; unknown sections are reported by validation."""
+    result = _deep_copy(data)
+    for dotted, value in overrides.items():
+        parts = dotted.split(".")
+        table = result
+        for part in parts[:-1]:
+            child = table.setdefault(part, {})
+            if not isinstance(child, dict):
+                raise ScenarioError(f"{source}: key '{dotted}': '{part}' is a value, not a table")
+            table = child
+        table[parts[-1]] = value
+    return result
+
+
+def _deep_copy(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: _deep_copy(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_deep_copy(v) for v in data]
+    return data
+
+
+def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
+    """Validate a plain dict (TOML content) into a Scenario, or raise ScenarioError."""
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as error:
+        raise ScenarioError(_format_error(source, error)) from None
+
+
+def read_scenario_file(path: str | Path) -> dict[str, Any]:
+    """Parse a scenario TOML file into a dict; a missing file or bad TOML is a ScenarioError."""
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: no such scenario file (see 'orgsim scenarios')") from None
+    except IsADirectoryError:
+        raise ScenarioError(f"{path}: is a directory, expected a .toml scenario file") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioError(f"{path}: not valid TOML: {error}") from None
+
+
+def load_scenario(path: str | Path, overrides: dict[str, Any] | list[str] | None = None) -> Scenario:
+    """Load and validate a scenario file, applying `dotted.key=value` overrides.
+
+    `path` may be a file path or the name of a bundled scenario (`baseline`,
+    `validation/queueing`).
+    """
+    resolved = resolve_scenario_path(path)
+    data = read_scenario_file(resolved)
+    if isinstance(overrides, list):
+        overrides = dict(parse_override(item) for item in overrides)
+    if overrides:
+        data = apply_overrides(data, overrides, str(resolved))
+    return scenario_from_dict(data, str(resolved))
+
+
+def scenarios_dir() -> Path:
+    """The bundled scenarios folder (the repository's `scenarios/`)."""
+    return Path(__file__).resolve().parent.parent / "scenarios"
+
+
+def resolve_scenario_path(name: str | Path) -> Path:
+    """A path as given if it exists, else a bundled scenario by name."""
+    path = Path(name)
+    if path.exists():
+        return path
+    bundled = scenarios_dir() / (str(name) if str(name).endswith(".toml") else f"{name}.toml")
+    return bundled if bundled.exists() else path
+
+
+def bundled_scenarios() -> list[tuple[str, str]]:
+    """(name, description) of every bundled scenario, sorted by name."""
+    root = scenarios_dir()
+    found = []
+    for file in sorted(root.rglob("*.toml")):
+        name = str(file.relative_to(root).with_suffix(""))
+        try:
+            description = tomllib.loads(file.read_text()).get("description", "")
+        except tomllib.TOMLDecodeError:
+            description = "(unreadable)"
+        found.append((name, description))
+    return found

@@ -1,0 +1,127 @@
+"""The interface every structure implements, and the hop-by-hop decision mechanics they share.
+
+A structure decides *who* handles a decision (its path of hops) and *who*
+resolves a conflict. A hop is either a person's queue (the person decides when
+the item reaches the front) or a circle's next meeting (a tension). Moving a
+decision along its path, screening it at each hop and refusing it at a unit
+gate are the same in every structure and live here.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sim.records import Conflict, Decision
+
+if TYPE_CHECKING:
+    from sim.agents import Employee
+    from sim.model import OrgModel
+
+STRUCTURES: dict[str, type[Structure]] = {}
+
+
+def register(name: str):
+    """Class decorator: make a structure selectable as `organization.structure = name`."""
+
+    def decorate(cls):
+        cls.name = name
+        STRUCTURES[name] = cls
+        return cls
+
+    return decorate
+
+
+@dataclass(slots=True)
+class Hop:
+    """One step of a decision's path.
+
+    `decider` is an Employee (a queue) or, for a tension, a circle that decides
+    at its next tactical meeting. `gate_unit` names the unit whose cooperation
+    this hop asks for (a cross-unit request), where incentives may refuse it.
+    """
+
+    decider: object
+    gate_unit: str | None = None
+    meeting: bool = False
+
+
+class Structure(ABC):
+    """How the company is arranged: who reports to whom, who decides what."""
+
+    name = "abstract"
+
+    def __init__(self, model: OrgModel):
+        self.model = model
+
+    # ------------------------------------------------------------- building
+
+    @abstractmethod
+    def build(self, employees: list[Employee]) -> None:
+        """Arrange the employees (already assigned to units) into this structure."""
+
+    def start(self) -> None:
+        """Schedule recurring activity (meetings); nothing by default."""
+
+    # ------------------------------------------------------------- routing
+
+    @abstractmethod
+    def decision_path(self, decision: Decision) -> list[Hop]:
+        """The hops a decision takes, from its requester to its last decider."""
+
+    @abstractmethod
+    def route_conflict(self, conflict: Conflict, between: tuple[Employee, Employee], circle=None) -> None:
+        """Send a new conflict to whoever resolves it in this structure.
+
+        `between` are the two people it arose between; `circle` is set for a
+        role conflict inside one circle.
+        """
+
+    def on_decided_in_meeting(self, decision: Decision, circle) -> None:
+        """Hook for structures that learn from tensions (holacracy's governance)."""
+
+    def frontline_staff(self, employees: list[Employee]) -> list[Employee]:
+        """Who answers customers' inquiries: every member of the e-commerce unit."""
+        return [e for e in employees if e.unit == "ecommerce"]
+
+    def manager_of(self, employee: Employee) -> Employee | None:
+        return employee.manager
+
+    # ------------------------------------------------------------- shared mechanics
+
+    def request(self, decision: Decision) -> None:
+        """Start a decision on its path."""
+        decision.path = self.decision_path(decision)
+        decision.hop_index = 0
+        self._enter_hop(decision)
+
+    def _enter_hop(self, decision: Decision) -> None:
+        hop = decision.path[decision.hop_index]
+        if hop.meeting:
+            hop.decider.add_tension(decision)
+        else:
+            hop.decider.submit("decide", decision)
+
+    def hop_done(self, decision: Decision, decider_id: int | None) -> None:
+        """The current hop has looked at the decision: screen it, refuse it, or pass it on.
+
+        Called when a manager or role holder reaches the decision in its
+        queue, or when a circle's meeting takes it up: this is where a
+        manager decides.
+        """
+        model = self.model
+        hop = decision.path[decision.hop_index]
+        if decider_id is not None:
+            decision.deciders.append(decider_id)
+        if hop.gate_unit is not None and model.refuses(decision, hop.gate_unit):
+            model.finish_decision(decision, "refused")
+            return
+        if not model.screen(decision):
+            model.finish_decision(decision, "rejected")
+            return
+        decision.hop_index += 1
+        if decision.hop_index < len(decision.path):
+            self._enter_hop(decision)
+        else:
+            model.finish_decision(decision, "approved")

@@ -1,0 +1,93 @@
+"""Hierarchy: departments are subtrees under the general manager.
+
+A decision climbs the chain of command until it reaches someone with the
+authority it needs; a cross-unit request climbs to the lowest common manager
+and comes down to the other unit's head. Every manager on the way is a queue
+and a screener.
+"""
+
+from __future__ import annotations
+
+from sim.records import CUSTOMIZATION, PRICE, Decision
+from sim.structures.base import Hop, Structure, register
+
+# The units a customization request needs, in order (seed 003: R&D and production).
+CUSTOMIZATION_UNITS = ("rnd", "production")
+AUTHORITY_LEVEL = {"top": 0, "unit": 1}
+
+
+@register("hierarchy")
+class Hierarchy(Structure):
+    """A tree with span of control s; the general manager at level 0, unit heads at level 1."""
+
+    def build(self, employees):
+        model = self.model
+        span = model.params.organization.span_of_control
+        general_manager = model.units["management"].members[0]
+        general_manager.level = 0
+        general_manager.roles = ["general_manager"]
+        for unit in model.units.values():
+            if unit.name == "management":
+                continue
+            members = unit.members
+            for index, member in enumerate(members):
+                # Breadth-first: member i reports to member (i-1)//s, the head to the GM.
+                boss = general_manager if index == 0 else members[(index - 1) // span]
+                member.manager = boss
+                member.level = boss.level + 1
+                boss.reports.append(member)
+                member.roles = ["head" if index == 0 else "staff"]
+        for employee in employees:
+            employee.decision_rate = model.decision_rate(employee, len(employee.reports))
+
+    def chain_up(self, employee):
+        """The managers above `employee`, nearest first."""
+        chain = []
+        boss = employee.manager
+        while boss is not None:
+            chain.append(boss)
+            boss = boss.manager
+        return chain
+
+    def lowest_common_manager(self, a, b):
+        above_a = [a, *self.chain_up(a)]
+        above_b = {id(x) for x in (b, *self.chain_up(b))}
+        for candidate in above_a:
+            if id(candidate) in above_b:
+                return candidate
+        raise RuntimeError("employees are not in one tree")
+
+    def decision_path(self, decision: Decision) -> list[Hop]:
+        requester = decision.requester
+        if decision.kind == CUSTOMIZATION:
+            return self._cross_unit_path(requester, CUSTOMIZATION_UNITS)
+        if decision.kind == PRICE:
+            authority = self.model.params.policies.pricing_authority
+            needed_level = requester.level if authority == "frontline" else AUTHORITY_LEVEL[authority]
+        else:  # validation requests need the top
+            needed_level = 0
+        if requester.level <= needed_level:
+            return [Hop(requester)]
+        path = []
+        for boss in self.chain_up(requester):
+            path.append(Hop(boss))
+            if boss.level <= needed_level:
+                break
+        return path
+
+    def _cross_unit_path(self, requester, unit_names) -> list[Hop]:
+        heads = [self.model.units[name].head for name in unit_names if name != requester.unit]
+        top = requester
+        for head in heads:
+            top = self.lowest_common_manager(top, head)
+        path = [Hop(boss) for boss in self.chain_up(requester)[: self._depth_between(requester, top)]]
+        path += [Hop(head, gate_unit=head.unit) for head in heads if head is not top]
+        return path
+
+    @staticmethod
+    def _depth_between(employee, ancestor) -> int:
+        return employee.level - ancestor.level
+
+    def route_conflict(self, conflict, between, circle=None):
+        resolver = self.lowest_common_manager(*between)
+        resolver.submit("resolve", conflict)
