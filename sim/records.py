@@ -54,6 +54,7 @@ class Decision:
     inquiry: Inquiry | None = None
     path: list = field(default_factory=list)  # hops: see structures.base.Hop
     hop_index: int = 0
+    hop_entered_h: float = 0.0  # when the current hop received it
     deciders: list = field(default_factory=list)  # ids of employees who handled it
     decided_h: float | None = None
     outcome: str = "open"  # approved | rejected | refused | open

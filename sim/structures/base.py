@@ -98,6 +98,7 @@ class Structure(ABC):
 
     def _enter_hop(self, decision: Decision) -> None:
         hop = decision.path[decision.hop_index]
+        decision.hop_entered_h = self.model.time
         if hop.meeting:
             hop.decider.add_tension(decision)
         else:

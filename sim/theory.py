@@ -1,0 +1,63 @@
+"""Analytic expectations the model is checked against (tests and `orgsim validate`).
+
+- Jackson networks: a tandem of M/M/1 stations with Poisson input has mean
+  sojourn sum(1 / (mu_i - lambda_i)).
+- Meetings every T hours: a request arriving at a random time waits T/2.
+- Sah & Stiglitz (1986): a hierarchy of n screeners accepts with p**n, a
+  polyarchy with 1 - (1 - p)**n.
+- Little's law: L = lambda * W.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+
+def mm1_sojourn(arrival_rate: float, service_rate: float) -> float:
+    """Mean time in an M/M/1 station (waiting plus service)."""
+    if arrival_rate >= service_rate:
+        return float("inf")
+    return 1.0 / (service_rate - arrival_rate)
+
+
+def hierarchy_manager_loads(requesters, rate_per_requester: float) -> dict[int, float]:
+    """lambda_m for every manager m: the request rate from m's subtree (requests climb to the top)."""
+    loads: Counter = Counter()
+    for requester in requesters:
+        boss = requester.manager
+        while boss is not None:
+            loads[boss.unique_id] += rate_per_requester
+            boss = boss.manager
+    return dict(loads)
+
+
+def hierarchy_expected_decision_time(requesters, rate_per_requester: float, service_rate: float) -> float:
+    """Mean decision time over all requests: each requester's path summed, requesters weighted equally."""
+    loads = hierarchy_manager_loads(requesters, rate_per_requester)
+    total = 0.0
+    for requester in requesters:
+        boss = requester.manager
+        while boss is not None:
+            total += mm1_sojourn(loads[boss.unique_id], service_rate)
+            boss = boss.manager
+    return total / len(requesters)
+
+
+def max_utilization(requesters, rate_per_requester: float, service_rate: float) -> float:
+    loads = hierarchy_manager_loads(requesters, rate_per_requester)
+    return max(loads.values()) / service_rate
+
+
+def meeting_wait(interval_h: float) -> float:
+    """Mean wait for the next meeting of a cycle `interval_h` long, for Poisson arrivals."""
+    return interval_h / 2.0
+
+
+def hierarchy_acceptance(p: float, screeners: int) -> float:
+    """Sah-Stiglitz: screeners in series all have to accept."""
+    return p**screeners
+
+
+def polyarchy_acceptance(p: float, screeners: int) -> float:
+    """Sah-Stiglitz: any one of the screeners accepting is enough."""
+    return 1.0 - (1.0 - p) ** screeners

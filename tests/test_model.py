@@ -1,0 +1,122 @@
+"""Behaviour of the model core: conservation, determinism, common random numbers, outputs."""
+
+import math
+
+import pytest
+
+from sim import OrgModel, load_scenario
+from sim.metrics import HEADLINE_METRICS, RUN_FIELDS
+from sim.records import OUTCOMES
+from tests.conftest import run_model
+
+
+def test_every_inquiry_ends_in_exactly_one_outcome(structure):
+    model = run_model(organization__structure=structure, horizon_days=60)
+    summary = model.summary()
+    outcomes = [i.outcome for i in model.inquiries]
+    assert set(outcomes) <= set(OUTCOMES) | {"open"}
+    assert summary["inquiries"] == len(model.inquiries) > 500
+    assert summary["converted"] + sum(summary[r] for r in OUTCOMES if r != "converted") + summary["open_at_end"] == summary["inquiries"]
+    for reason in OUTCOMES:
+        assert summary[reason] == outcomes.count(reason)
+    # Answered inquiries are exactly the closed ones; open ones are still in the organization.
+    assert all((i.answered_h is None) == (i.outcome == "open") for i in model.inquiries)
+    assert summary["revenue"] == pytest.approx(sum(i.revenue for i in model.inquiries))
+
+
+def test_every_decision_and_conflict_ends_once(structure):
+    model = run_model(organization__structure=structure, horizon_days=60)
+    for decision in model.decisions:
+        assert decision.outcome in ("approved", "rejected", "refused", "open")
+        assert (decision.decided_h is None) == (decision.outcome == "open")
+        if decision.decided_h is not None:
+            assert decision.decided_h >= decision.created_h
+    open_conflicts = [c for c in model.conflicts if c.resolved_h is None]
+    assert model.summary()["conflicts_open_at_end"] == len(open_conflicts)
+    for unit in model.units.values():
+        assert all(count >= 0 for count in unit.open_conflicts.values())
+
+
+def test_same_seed_same_numbers_different_seed_different(structure):
+    first = run_model(organization__structure=structure, horizon_days=40, seed=11).summary()
+    again = run_model(organization__structure=structure, horizon_days=40, seed=11).summary()
+    other = run_model(organization__structure=structure, horizon_days=40, seed=12).summary()
+    assert first == again
+    assert first["inquiries"] != other["inquiries"] or first["revenue"] != other["revenue"]
+
+
+def test_structures_on_one_seed_face_the_same_customers():
+    hierarchy = run_model(organization__structure="hierarchy", horizon_days=40, seed=5)
+    holacracy = run_model(organization__structure="holacracy", horizon_days=40, seed=5)
+    key = lambda i: (i.arrived_h, i.region, i.customized, i.wtp, i.order_value, i.half_life_h)  # noqa: E731
+    assert [key(i) for i in hierarchy.inquiries] == [key(i) for i in holacracy.inquiries]
+    # ...while the organizations do handle them differently.
+    assert hierarchy.summary()["decision_time_mean_h"] != holacracy.summary()["decision_time_mean_h"]
+
+
+def test_summary_has_every_headline_metric(structure):
+    summary = run_model(organization__structure=structure, horizon_days=10).summary()
+    assert list(summary) == [*RUN_FIELDS, *HEADLINE_METRICS]
+    assert summary["structure"] == structure and summary["employees"] == 200
+    assert 0 <= summary["conversion_rate"] <= 1
+    assert 0 < summary["coordination_overhead_share"] < 1
+
+
+def test_mesa_time_controls_advance_the_same_run():
+    scenario = load_scenario("baseline", {"horizon_days": 5})
+    stepped = OrgModel(scenario, rng=3)
+    for _ in range(40):  # one step is one working hour
+        stepped.step()
+    assert stepped.time == pytest.approx(40.0)
+    whole = OrgModel(scenario, rng=3)
+    whole.run_until(40)
+    assert stepped.summary() == whole.summary()
+    assert len(stepped.datacollector.get_model_vars_dataframe()) == 5
+
+
+def test_employees_are_mesa_agents_with_the_requested_headcount(structure):
+    model = OrgModel(load_scenario("baseline", {"organization.structure": structure, "organization.employees": 57}))
+    assert len(model.employees) == 57
+    from sim.agents import Employee
+
+    assert len(model.agents_by_type[Employee]) == 57
+    assert sum(len(u.members) for u in model.units.values()) == 57
+    assert all(e.unit == "ecommerce" for e in model.staff)
+
+
+def test_fixed_inquiry_rate_does_not_grow_with_size():
+    small = run_model(organization__employees=50, market__inquiry_rate_mode="fixed", horizon_days=60)
+    large = run_model(organization__employees=400, market__inquiry_rate_mode="fixed", horizon_days=60)
+    assert abs(len(small.inquiries) - len(large.inquiries)) < 0.1 * len(small.inquiries)
+    scaled_small = run_model(organization__employees=50, horizon_days=60)
+    scaled_large = run_model(organization__employees=400, horizon_days=60)
+    assert len(scaled_large.inquiries) > 6 * len(scaled_small.inquiries)
+
+
+def test_slower_answers_lose_more_leads():
+    fast = run_model(horizon_days=60, work__quote_hours=0.5).summary()
+    slow = run_model(horizon_days=60, work__quote_hours=3.0).summary()
+    assert slow["response_time_mean_h"] > fast["response_time_mean_h"]
+    assert slow["lost_slow"] / slow["inquiries"] > fast["lost_slow"] / fast["inquiries"]
+
+
+def test_run_writes_every_result_file(tmp_path):
+    import json
+
+    import pyarrow.parquet as pq
+
+    from sim.output import write_run
+
+    model = run_model(horizon_days=10)
+    write_run(tmp_path, model, model.summary())
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert set(summary) == {*RUN_FIELDS, *HEADLINE_METRICS}
+    columns = {name: pq.read_schema(tmp_path / f"{name}.parquet").names for name in
+               ("timeseries", "inquiries", "decisions", "conflicts", "orgchart")}
+    assert {"id", "kind", "requester_id", "created_h", "decided_h", "deciders", "outcome"} <= set(columns["decisions"])
+    assert {"employee_id", "unit", "level", "manager_id", "circle", "roles"} <= set(columns["orgchart"])
+    assert {"day", "inquiries", "converted", "conversion_rate", "decision_time_mean_h", "conflicts_open"} <= set(columns["timeseries"])
+    assert pq.read_table(tmp_path / "inquiries.parquet").num_rows == summary["inquiries"]
+    assert pq.read_table(tmp_path / "decisions.parquet").num_rows == len(model.decisions)
+    assert not list(tmp_path.glob(".*.tmp"))
+    assert math.isfinite(summary["decision_time_mean_h"])
