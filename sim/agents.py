@@ -1,8 +1,9 @@
-"""The Mesa agents: employees, units and customers.
+"""The Mesa agents: employees, units, dealers and customers.
 
-An `Employee` is a single FIFO server: work (a quote, a decision, a conflict to
-resolve) waits in its queue and is done one item at a time. It acts only when
-work arrives or finishes, so a run costs events, not employees x ticks.
+An `Employee` (and a `Dealer`) is a single FIFO server: work (a quote, a
+decision, a conflict to resolve) waits in its queue and is done one item at a
+time. It acts only when work arrives or finishes, so a run costs events, not
+employees x ticks.
 """
 
 from __future__ import annotations
@@ -16,22 +17,15 @@ from sim.calendar import Calendar
 NO_MEETINGS = Calendar()
 
 
-class Employee(mesa.Agent):
-    """A person in the company: a unit, a place in the structure, skill and a work queue."""
+class Worker(mesa.Agent):
+    """Anyone with a work queue: one item at a time, in arrival order."""
 
-    def __init__(self, model, unit: str, skill: float):
+    def __init__(self, model):
         super().__init__(model)
-        self.unit = unit
-        self.skill = skill
-        self.level: int | None = None  # hierarchy: 0 = general manager
-        self.manager: Employee | None = None
-        self.reports: list[Employee] = []
-        self.circle = None  # holacracy: the circle this person works in
-        self.roles: list[str] = []
         self.calendar: Calendar = NO_MEETINGS
         self.queue: deque = deque()
         self.busy = False
-        self.decision_rate = 0.0  # decisions per hour when deciding
+        self.available_from = 0.0  # a vacant position works again from this time
         self.jobs_done = 0
 
     @property
@@ -40,7 +34,7 @@ class Employee(mesa.Agent):
         return len(self.queue) + self.busy
 
     def submit(self, kind: str, item) -> None:
-        """Put work in this employee's queue; start it at once when idle."""
+        """Put work in the queue; start it at once when idle."""
         self.model.queued_jobs += 1
         if self.busy:
             self.queue.append((kind, item))
@@ -51,7 +45,8 @@ class Employee(mesa.Agent):
         model = self.model
         self.busy = True
         hours = model.service_hours(self, kind, item)
-        model.schedule_at(self.calendar.finish_time(model.time, hours), self._finish, (kind, item, hours))
+        begin = max(model.time, self.available_from)
+        model.schedule_at(self.calendar.finish_time(begin, hours), self._finish, (kind, item, hours))
 
     def _finish(self, job) -> None:
         kind, item, hours = job
@@ -61,6 +56,32 @@ class Employee(mesa.Agent):
         self.model.job_done(self, kind, item, hours)
         if self.queue and not self.busy:
             self._start(*self.queue.popleft())
+
+
+class Employee(Worker):
+    """A person in the company: a unit, a place in the structure, skill and a work queue."""
+
+    def __init__(self, model, unit: str, skill: float):
+        super().__init__(model)
+        self.unit = unit
+        self.base_skill = skill  # internet literacy when hired, 0-1
+        self.hired_h = 0.0
+        self.remote = False
+        self.level: int | None = None  # hierarchy: 0 = general manager
+        self.manager: Employee | None = None
+        self.reports: list[Employee] = []
+        self.circle = None  # holacracy: the circle this person works in
+        self.roles: list[str] = []
+        self.decision_rate = 0.0  # decisions per hour when deciding
+
+    @property
+    def skill(self) -> float:
+        """Internet literacy now: what was brought at hiring plus training since (diminishing returns)."""
+        return self.model.trained_skill(self)
+
+    def clear_position(self) -> None:
+        """Forget the place in the structure (before a reorganization builds a new one)."""
+        self.level, self.manager, self.reports, self.circle, self.roles = None, None, [], None, []
 
 
 class Unit(mesa.Agent):
@@ -73,6 +94,17 @@ class Unit(mesa.Agent):
         self.head: Employee | None = None
         self.incentives = model.params.policies.incentives
         self.open_conflicts: dict[str, int] = {}  # other unit -> open conflicts
+
+
+class Dealer(Worker):
+    """A regional distributor: sells our products, or a competitor's when its loyalty is low."""
+
+    def __init__(self, model, region: int, loyalty: float):
+        super().__init__(model)
+        self.region = region
+        self.loyalty = loyalty
+        self.grievance = 0.0
+        self.unit = "dealer"
 
 
 class Customer(mesa.Agent):

@@ -11,6 +11,9 @@ import math
 from dataclasses import dataclass
 
 
+EPSILON_H = 1e-9  # times closer than this are the same instant
+
+
 @dataclass(frozen=True, slots=True)
 class Recurrence:
     """A meeting held every `interval_h`, first at `offset_h`, lasting `duration_h`."""
@@ -21,17 +24,19 @@ class Recurrence:
 
     def next_start(self, t: float) -> float:
         """Start of the first meeting that starts at or after `t`."""
-        k = max(0, math.ceil((t - self.offset_h) / self.interval_h - 1e-12))
+        k = max(0, math.ceil((t - self.offset_h) / self.interval_h - EPSILON_H))
         return self.offset_h + k * self.interval_h
 
     def window_containing(self, t: float) -> tuple[float, float] | None:
         """The (start, end) of a meeting in progress at `t`, if any."""
-        if self.duration_h <= 0 or t < self.offset_h:
+        if self.duration_h <= 0 or t < self.offset_h - EPSILON_H:
             return None
-        k = math.floor((t - self.offset_h) / self.interval_h)
+        # The tolerance makes a meeting that starts "now" (up to rounding) count as in progress,
+        # which keeps this consistent with next_start and guarantees finish_time progresses.
+        k = math.floor((t - self.offset_h) / self.interval_h + EPSILON_H)
         start = self.offset_h + k * self.interval_h
         end = start + self.duration_h
-        return (start, end) if start <= t < end else None
+        return (start, end) if start - EPSILON_H <= t < end else None
 
     def count_until(self, horizon_h: float) -> int:
         """How many meetings start before `horizon_h`."""

@@ -18,6 +18,8 @@ EXIT_BAD_INPUT = 2
 
 
 def _fail(message: str) -> None:
+    # One line, always: a quoted TOML key or a path may itself contain a line break.
+    message = " ".join(line.strip() for line in message.splitlines() if line.strip())
     click.echo(f"orgsim: {message}", err=True)
     sys.exit(EXIT_BAD_INPUT)
 
@@ -104,6 +106,25 @@ def compare(scenario, seed, days, sets, structures):
     names = [s.strip() for s in structures.split(",") if s.strip()]
     summaries = [OrgModel(_load(scenario, sets, days, seed, name)).run() for name in names]
     _print_table(names, summaries)
+
+
+@main.command()
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Processes to run checks on.")
+@click.option("-k", "--only", default=None, metavar="TEXT", help="Run only the checks whose name contains TEXT.")
+def validate(workers, only):
+    """Check the model against queueing theory and patterns from the literature; exit 1 if any check fails."""
+    from sim import validation
+
+    checks = validation.select(only)
+    if not checks:
+        _fail(f"no check name contains {only!r} (see `orgsim validate` for the list)")
+    started = time.perf_counter()
+    results = validation.run_checks(checks, workers=workers)
+    click.echo(validation.format_table(results))
+    failed = sum(not r.passed for r in results)
+    click.echo(f"{len(results) - failed}/{len(results)} checks passed ({time.perf_counter() - started:.1f} s)", err=True)
+    if failed:
+        sys.exit(1)
 
 
 @main.command()

@@ -35,9 +35,13 @@ HEADLINE_METRICS = (
     "revenue",
     "revenue_per_employee",
     "coordination_overhead_share",
+    "channel_conflicts",
     "interunit_conflicts",
     "role_conflicts",
+    "culture_conflicts",
+    "departures",
 )
+CONFLICT_KINDS = ("channel", "interunit", "role", "culture")
 RUN_FIELDS = ("scenario", "structure", "employees", "seed", "horizon_days")
 
 
@@ -171,6 +175,6 @@ def summarize(model) -> dict:
         "revenue": model.revenue,
         "revenue_per_employee": model.revenue / employees,
         "coordination_overhead_share": coordination / staff_hours if staff_hours else math.nan,
-        "interunit_conflicts": sum(c.kind == "interunit" for c in model.conflicts),
-        "role_conflicts": sum(c.kind == "role" for c in model.conflicts),
+        **{f"{kind}_conflicts": sum(c.kind == kind for c in model.conflicts) for kind in CONFLICT_KINDS},
+        "departures": model.departures,
     }

@@ -25,8 +25,11 @@ import numpy as np
 
 from sim import metrics
 from sim.agents import Customer, Employee, Unit
+from sim.calendar import Calendar, Recurrence
+from sim.channel import Channel
+from sim.committee import Committee
 from sim.records import CUSTOMIZATION, PRICE, VALIDATION, Conflict, Decision, Inquiry
-from sim.scenario import UNIT_NAMES, WORKING_HOURS_PER_DAY, Scenario
+from sim.scenario import UNIT_NAMES, WORKING_DAYS_PER_MONTH, WORKING_HOURS_PER_DAY, Scenario
 from sim.structures import STRUCTURES
 
 
@@ -93,13 +96,25 @@ class OrgModel(mesa.Model):
         self.open_conflict_count = 0
         self.decisions_today: list[float] = []
 
+        self.departures = 0
+        self.dealer_share_paid = 0.0
+
         self.units: dict[str, Unit] = {}
         self.employees: list[Employee] = []
         self._build_company()
-        self.structure = STRUCTURES[params.organization.structure](self)
-        self.structure.build(self.employees)
-        self.staff = self.structure.frontline_staff(self.employees)
-        self.structure.start()
+        policies = params.policies
+        self.training = (
+            Recurrence(WORKING_DAYS_PER_MONTH * WORKING_HOURS_PER_DAY, 2 * WORKING_HOURS_PER_DAY, policies.training_hours_per_month)
+            if policies.training_hours_per_month > 0
+            else None
+        )
+        self.committee = Committee(self, policies.committee) if policies.committee != "none" else None
+        self.channel = Channel(self)
+        self._install_structure(params.organization.structure)
+        if params.validation is None and policies.turnover_per_year > 0:
+            self._schedule_next_departure()
+        if params.reorganization is not None:
+            self.schedule_at(params.reorganization.day * WORKING_HOURS_PER_DAY, self._reorganize)
 
         self.datacollector = mesa.DataCollector(model_reporters=metrics.DAILY_REPORTERS)
         self.schedule_at(WORKING_HOURS_PER_DAY, self._observe_day)
@@ -141,12 +156,55 @@ class OrgModel(mesa.Model):
                 continue
             unit = Unit(self, name)
             self.units[name] = unit
+            mean_skill = organization.skill_mean - (0.0 if name == "ecommerce" else organization.other_units_skill_gap)
             for _ in range(size):
-                skill = min(1.0, max(0.0, rng.gauss(organization.skill_mean, organization.skill_sd)))
+                skill = min(1.0, max(0.0, rng.gauss(mean_skill, organization.skill_sd)))
                 employee = Employee(self, name, skill)
+                employee.remote = name != "management" and rng.random() < self.params.policies.remote_share
                 unit.members.append(employee)
                 self.employees.append(employee)
             unit.head = unit.members[0]
+
+    def _install_structure(self, name: str) -> None:
+        """Arrange the employees under structure `name` and give each their meetings."""
+        self.structure = STRUCTURES[name](self)
+        self.structure.build(self.employees)
+        everyone_helps = self.params.policies.everyone_helps_customers and self.params.validation is None
+        self.staff = (
+            [e for e in self.employees if e.unit != "management"]
+            if everyone_helps
+            else self.structure.frontline_staff(self.employees)
+        )
+        self._assign_calendars()
+        self.structure.start()
+
+    def _assign_calendars(self) -> None:
+        """Meetings (structure and committee), training and side work block each person's time."""
+        organization = self.params.organization
+        side_work = None
+        if organization.ecommerce_placement in ("in_it", "in_marketing") and organization.side_work_share > 0:
+            # Staff placed in another department also do that department's work, every day.
+            hours = organization.side_work_share * WORKING_HOURS_PER_DAY
+            side_work = Recurrence(WORKING_HOURS_PER_DAY, WORKING_HOURS_PER_DAY - hours, hours)
+        committee_members = {id(e) for e in self.committee.members()} if self.committee else set()
+        for employee in self.employees:
+            coordination = list(self.structure.meetings_of(employee))
+            if id(employee) in committee_members:
+                coordination.append(self.committee.meeting)
+            other = [self.training] if self.training else []
+            if side_work is not None and employee.unit == "ecommerce":
+                other.append(side_work)
+            employee.coordination = coordination
+            employee.calendar = Calendar(coordination + other)
+
+    def trained_skill(self, employee: Employee) -> float:
+        """Skill after the training sessions held since hiring (each hour closes a share of the gap)."""
+        if self.training is None:
+            return employee.base_skill
+        sessions = self.training.count_until(self.time) - self.training.count_until(employee.hired_h)
+        hours = sessions * self.training.duration_h
+        gain = self.params.policies.skill_gain_per_training_hour
+        return 1.0 - (1.0 - employee.base_skill) * (1.0 - gain) ** hours
 
     def decision_rate(self, employee: Employee, reports: int) -> float:
         """Decisions per hour this person can take; managers lose time to supervision (Graicunas)."""
@@ -191,6 +249,10 @@ class OrgModel(mesa.Model):
         )
         self.inquiries.append(inquiry)
         self._schedule_next_customer()
+        dealer = self.channel.takes(inquiry)
+        if dealer is not None:
+            dealer.submit("dealer_quote", inquiry)
+            return
         staff = self._pick_staff()
         inquiry.staff_id = staff.unique_id
         staff.submit("quote", inquiry)
@@ -225,28 +287,34 @@ class OrgModel(mesa.Model):
         discount = self.discount_needed(inquiry)
         inquiry.needs_discount = discount > 0
         if discount == 0:
-            self._answer(inquiry)
+            self.answer(inquiry)
         elif discount > work.max_discount:
             inquiry.price_ok = False  # no one may go below the price floor
-            self._answer(inquiry)
+            self.answer(inquiry)
         else:
             self.request_decision(PRICE, staff, discount <= work.profitable_discount, inquiry)
 
-    def _answer(self, inquiry: Inquiry) -> None:
+    def answer(self, inquiry: Inquiry) -> None:
         """The answer reaches the customer: is the lead still warm, the price right, the product there?"""
-        inquiry.answered_h = self.time
         waited = self.time - inquiry.arrived_h
         interest = 0.5 ** (waited / inquiry.half_life_h)  # lead decay
         if inquiry.interest_draw > interest:
-            outcome = "lost_slow"
+            self.close_inquiry(inquiry, "lost_slow")
         elif not inquiry.price_ok:
-            outcome = "lost_price"
+            self.close_inquiry(inquiry, "lost_price")
         elif not inquiry.product_ok:
-            outcome = "lost_product"
+            self.close_inquiry(inquiry, "lost_product")
         else:
-            outcome = "converted"
-            inquiry.revenue = inquiry.order_value * min(1.0, inquiry.wtp / self.list_price())
+            value = inquiry.order_value * min(1.0, inquiry.wtp / self.list_price())
+            dealer_share = self.channel.online_sale(inquiry)
+            self.dealer_share_paid += value * dealer_share
+            inquiry.revenue = value * (1.0 - dealer_share)
             self.revenue += inquiry.revenue
+            self.close_inquiry(inquiry, "converted")
+
+    def close_inquiry(self, inquiry: Inquiry, outcome: str) -> None:
+        """Record the one outcome this inquiry ends in."""
+        inquiry.answered_h = self.time
         inquiry.outcome = outcome
         self.outcome_counts[outcome] += 1
         inquiry.customer.remove()
@@ -254,8 +322,10 @@ class OrgModel(mesa.Model):
 
     # ------------------------------------------------------------------ decisions
 
-    def request_decision(self, kind: str, requester: Employee, good: bool, inquiry: Inquiry | None = None) -> Decision:
-        decision = Decision(len(self.decisions), kind, requester, self.time, good, inquiry)
+    def request_decision(
+        self, kind: str, requester: Employee, good: bool, inquiry: Inquiry | None = None, then_price: bool = True
+    ) -> Decision:
+        decision = Decision(len(self.decisions), kind, requester, self.time, good, inquiry, then_price=then_price)
         self.decisions.append(decision)
         self.structure.request(decision)
         return decision
@@ -281,6 +351,13 @@ class OrgModel(mesa.Model):
         self.open_conflict("interunit", decision.requester.unit, gate_unit, (decision.requester, gatekeeper))
         return True
 
+    def refused(self, decision: Decision) -> None:
+        """A unit refused a cross-unit request: the committee takes it up, or it ends refused."""
+        if self.committee is not None:
+            self.committee.add_request(decision)
+        else:
+            self.finish_decision(decision, "refused")
+
     def finish_decision(self, decision: Decision, outcome: str) -> None:
         decision.decided_h = self.time
         decision.outcome = outcome
@@ -291,13 +368,13 @@ class OrgModel(mesa.Model):
         approved = outcome == "approved"
         if decision.kind == CUSTOMIZATION:
             inquiry.product_ok = approved
-            if approved:
+            if approved and decision.then_price:
                 self._price_inquiry(inquiry, decision.requester)
             else:
-                self._answer(inquiry)
+                self.answer(inquiry)
         else:
             inquiry.price_ok = approved
-            self._answer(inquiry)
+            self.answer(inquiry)
 
     # ------------------------------------------------------------------ conflicts
 
@@ -305,18 +382,23 @@ class OrgModel(mesa.Model):
         conflict = Conflict(len(self.conflicts), kind, unit_a, unit_b, self.time)
         self.conflicts.append(conflict)
         self.open_conflict_count += 1
-        if kind == "interunit":
+        if kind != "role":
             for mine, other in ((unit_a, unit_b), (unit_b, unit_a)):
                 opened = self.units[mine].open_conflicts
                 opened[other] = opened.get(other, 0) + 1
         self.structure.route_conflict(conflict, between, circle)
+        if self.committee is not None and kind != "role":
+            self.committee.add_conflict(conflict)
         return conflict
 
     def resolve_conflict(self, conflict: Conflict, resolver_id: int) -> None:
+        """Close a conflict; whoever gets to it second (manager, circle or committee) finds it closed."""
+        if conflict.resolved_h is not None:
+            return
         conflict.resolved_h = self.time
         conflict.resolver_id = resolver_id
         self.open_conflict_count -= 1
-        if conflict.kind == "interunit":
+        if conflict.kind != "role":
             for mine, other in ((conflict.unit_a, conflict.unit_b), (conflict.unit_b, conflict.unit_a)):
                 self.units[mine].open_conflicts[other] -= 1
 
@@ -329,19 +411,61 @@ class OrgModel(mesa.Model):
             work = self.params.work
             speed = max(0.2, 1.0 + work.skill_speedup * (employee.skill - 0.5))
             return draw.expovariate(speed / work.quote_hours)
-        if kind == "decide":
+        if kind == "decide" or kind == "dealer_quote":
             return draw.expovariate(employee.decision_rate)
+        if item.resolved_h is not None:
+            return 0.0  # resolved meanwhile by the committee or a meeting
         return draw.expovariate(1.0 / self.params.decisions.conflict_resolution_hours)
 
     def job_done(self, employee: Employee, kind: str, item, hours: float) -> None:
         if kind == "quote":
             self._quote_ready(item, employee)
             return
+        if kind == "dealer_quote":
+            self.channel.dealer_quote_ready(employee, item)
+            return
         self.coordination_hours += hours
         if kind == "decide":
             self.structure.hop_done(item, employee.unique_id)
         else:
             self.resolve_conflict(item, employee.unique_id)
+
+    # ------------------------------------------------------------------ workforce
+
+    def _schedule_next_departure(self) -> None:
+        per_hour = self.params.policies.turnover_per_year * len(self.employees) / (260 * WORKING_HOURS_PER_DAY)
+        self.schedule_at(self.time + self.org_random.expovariate(per_hour), self._employee_leaves)
+
+    def _employee_leaves(self, _=None) -> None:
+        """Someone leaves; after a vacancy a less experienced hire takes over the position and its queue."""
+        candidates = self.employees[1:]  # the general manager stays
+        self.replace_employee(candidates[self.org_random.randrange(len(candidates))])
+        self._schedule_next_departure()
+
+    def replace_employee(self, employee: Employee) -> None:
+        organization, policies = self.params.organization, self.params.policies
+        mean_skill = organization.skill_mean - policies.new_hire_skill_gap
+        if employee.unit != "ecommerce":
+            mean_skill -= organization.other_units_skill_gap
+        employee.base_skill = min(1.0, max(0.0, self.org_random.gauss(mean_skill, organization.skill_sd)))
+        employee.hired_h = self.time
+        employee.available_from = self.time + policies.vacancy_days * WORKING_HOURS_PER_DAY
+        self.departures += 1
+
+    def _reorganize(self, _=None) -> None:
+        """Switch structure mid-run (e.g. the Zappos transition) with a turnover shock.
+
+        Work already on someone's desk or on a circle's agenda finishes on
+        its old path; new requests follow the new structure.
+        """
+        change = self.params.reorganization
+        leaving = int(round(change.turnover_shock * (len(self.employees) - 1)))
+        for employee in self.org_random.sample(self.employees[1:], leaving):
+            self.replace_employee(employee)
+        for employee in self.employees:
+            employee.clear_position()
+        self._install_structure(change.to)
+        self.reorganized_at_h = self.time
 
     # ------------------------------------------------------------------ validation mode
 

@@ -34,6 +34,7 @@ class Inquiry:
     interest_draw: float  # uniform draw compared with the decayed interest
     feasible_draw: float  # uniform draw: is the customization feasible?
     staff_id: int | None = None
+    dealer_region: int | None = None  # set when a dealer handled it
     needs_discount: bool = False
     price_ok: bool = True
     product_ok: bool = True
@@ -59,6 +60,7 @@ class Decision:
     decided_h: float | None = None
     outcome: str = "open"  # approved | rejected | refused | open
     via_meeting: bool = False
+    then_price: bool = True  # a customization for our own quote goes on to pricing
 
 
 @dataclass(slots=True, eq=False)
@@ -66,7 +68,7 @@ class Conflict:
     """A dispute between two units (inter-unit) or inside a circle (role)."""
 
     id: int
-    kind: str  # interunit | role
+    kind: str  # interunit | channel | culture | role
     unit_a: str
     unit_b: str
     opened_h: float

@@ -26,6 +26,15 @@ class ScenarioError(ValueError):
     """A scenario (or an override) is invalid; the message is one user-facing line."""
 
 
+def known_structure(value: str) -> str:
+    """A registered structure name (sim/structures/), or a ValueError listing them."""
+    from sim.structures import STRUCTURES
+
+    if value not in STRUCTURES:
+        raise ValueError(f"must be one of {' | '.join(sorted(STRUCTURES))}")
+    return value
+
+
 class _Section(BaseModel):
     """Base of every table: unknown keys are errors, values are checked on assignment."""
 
@@ -49,17 +58,13 @@ class Organization(_Section):
         }
     )
     ecommerce_staff: int | None = Field(None, ge=1, le=10_000)
+    ecommerce_placement: Literal["in_it", "in_marketing", "separate", "integrated"] = "separate"
+    side_work_share: float = Field(0.3, ge=0.0, le=0.9)
     skill_mean: float = Field(0.5, ge=0.0, le=1.0)
     skill_sd: float = Field(0.15, ge=0.0, le=0.5)
+    other_units_skill_gap: float = Field(0.2, ge=0.0, le=1.0)
 
-    @field_validator("structure")
-    @classmethod
-    def _known_structure(cls, value: str) -> str:
-        from sim.structures import STRUCTURES
-
-        if value not in STRUCTURES:
-            raise ValueError(f"must be one of {' | '.join(sorted(STRUCTURES))}")
-        return value
+    _known_structure = field_validator("structure")(classmethod(lambda cls, value: known_structure(value)))
 
     @field_validator("unit_shares")
     @classmethod
@@ -106,12 +111,50 @@ class Decisions(_Section):
 class Policies(_Section):
     pricing_authority: Literal["top", "unit", "frontline"] = "unit"
     incentives: Literal["sales_only", "integrated"] = "sales_only"
+    committee: Literal["none", "weekly", "biweekly", "monthly"] = "none"
+    committee_meeting_hours: float = Field(1.5, ge=0.0, le=8.0)
+    training_hours_per_month: float = Field(0.0, ge=0.0, le=80.0)
+    skill_gain_per_training_hour: float = Field(0.02, ge=0.0, le=1.0)
+    everyone_helps_customers: bool = False
+    remote_share: float = Field(0.0, ge=0.0, le=1.0)
+    remote_handoff_hours: float = Field(2.0, gt=0.0, le=80.0)
+    turnover_per_year: float = Field(0.12, ge=0.0, le=3.0)
+    vacancy_days: float = Field(2.0, ge=0.0, le=260.0)
+    new_hire_skill_gap: float = Field(0.15, ge=0.0, le=1.0)
+
+
+class Dealers(_Section):
+    policy: Literal["assign", "direct", "o2o"] = "direct"
+    decisions_per_hour: float = Field(0.5, gt=0.0, le=1_000.0)
+    loyalty_mean: float = Field(0.85, ge=0.0, le=1.0)
+    loyalty_sd: float = Field(0.1, ge=0.0, le=0.5)
+    discount_room: float = Field(0.10, ge=0.0, le=1.0)
+    grievance_per_direct_sale: float = Field(1.0, ge=0.0, le=100.0)
+    grievance_per_o2o_sale: float = Field(0.0, ge=0.0, le=100.0)
+    grievance_threshold: float = Field(5.0, gt=0.0, le=10_000.0)
+    loyalty_loss_per_conflict: float = Field(0.05, ge=0.0, le=1.0)
+    loyalty_gain_per_o2o_sale: float = Field(0.005, ge=0.0, le=1.0)
+    o2o_profit_share: float = Field(0.10, ge=0.0, le=1.0)
 
 
 class Conflict(_Section):
     refusal_sales_only: float = Field(0.25, ge=0.0, le=1.0)
     refusal_integrated: float = Field(0.05, ge=0.0, le=1.0)
     cooperation_loss_per_open_conflict: float = Field(0.2, ge=0.0, le=10.0)
+
+
+class Hybrid(_Section):
+    culture_clash_probability: float = Field(0.15, ge=0.0, le=1.0)
+
+
+class Reorganization(_Section):
+    """A switch of structure on a given day, with a turnover shock (e.g. Zappos 2015)."""
+
+    day: int = Field(ge=1, le=5_000)
+    to: str
+    turnover_shock: float = Field(0.0, ge=0.0, le=1.0)
+
+    _known_structure = field_validator("to")(classmethod(lambda cls, value: known_structure(value)))
 
 
 class Holacracy(_Section):
@@ -149,6 +192,9 @@ class Scenario(_Section):
     policies: Policies = Field(default_factory=Policies)
     conflict: Conflict = Field(default_factory=Conflict)
     holacracy: Holacracy = Field(default_factory=Holacracy)
+    hybrid: Hybrid = Field(default_factory=Hybrid)
+    dealers: Dealers = Field(default_factory=Dealers)
+    reorganization: Reorganization | None = None
     validation: Validation | None = None
 
     @property
@@ -162,23 +208,47 @@ class Scenario(_Section):
 def _format_error(source: str, error: ValidationError) -> str:
     """One line: file, dotted key, what is allowed (the first problem found)."""
     first = error.errors()[0]
-    key = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    loc = [str(part) for part in first["loc"]]
     kind = first["type"]
+    got = first.get("input")
+    if loc and loc[-1] == "[key]":  # a bad key of a free-form table (unit_shares): report the key itself
+        loc = loc[:-1]
+        kind = "bad_dict_key"
+    key = ".".join(loc) or "(top level)"
     if kind == "extra_forbidden":
-        parent = ".".join(str(p) for p in first["loc"][:-1])
-        allowed = _allowed_keys(parent)
-        return f"{source}: unknown key '{key}' (allowed here: {', '.join(allowed)})"
+        parent = ".".join(loc[:-1])
+        try:
+            allowed = ", ".join(_allowed_keys(parent))
+        except KeyError:
+            allowed = "see docs/ODD.md"
+        return f"{source}: unknown key '{key}' (allowed here: {allowed})"
+    if kind == "bad_dict_key":
+        expected = first.get("ctx", {}).get("expected", "see docs/ODD.md").replace("'", "")
+        return f"{source}: unknown key '{key}' (allowed here: {expected})"
+    if kind == "missing":
+        return f"{source}: key '{key}': required key is missing"
+    if kind == "model_type":
+        try:
+            allowed = ", ".join(_allowed_keys(key))
+        except KeyError:
+            allowed = "see docs/ODD.md"
+        return f"{source}: key '{key}': should be a table [{key}] with keys {allowed} (got {got!r})"
+    if kind == "dict_type":
+        return f"{source}: key '{key}': should be a table such as {{ name = value, ... }} (got {got!r})"
     message = first["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
-    got = first.get("input")
-    shown = "" if isinstance(got, dict) or kind == "missing" else f" (got {got!r})"
+    message = message.split(", got ")[0]  # pydantic's own 'got ...' duplicates the value shown below
+    shown = "" if isinstance(got, (dict, list)) else f" (got {got!r})"
     return f"{source}: key '{key}': {message}{shown}"
 
 
 def _allowed_keys(dotted_parent: str) -> list[str]:
+    """Keys allowed in the table at `dotted_parent`; KeyError if that is not a section."""
     model: type[BaseModel] = Scenario
     for part in filter(None, dotted_parent.split(".")):
+        if part not in model.model_fields:
+            raise KeyError(dotted_parent)
         annotation = model.model_fields[part].annotation
         model = _section_class(annotation)
     return sorted(model.model_fields)
@@ -198,7 +268,9 @@ def parse_override(text: str) -> tuple[str, Any]:
     key, raw = text.split("=", 1)
     key, raw = key.strip(), raw.strip()
     if not key:
-        raise ScenarioError(f"--set {text}: empty key")
+        raise ScenarioError(f"--set {text}: empty key, expected dotted.key=value")
+    if any(not part.strip() for part in key.split(".")):
+        raise ScenarioError(f"--set {text}: empty part in key '{key}', expected e.g. organization.employees=500")
     try:
         value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
@@ -249,6 +321,10 @@ def read_scenario_file(path: str | Path) -> dict[str, Any]:
         raise ScenarioError(f"{path}: is a directory, expected a .toml scenario file") from None
     except tomllib.TOMLDecodeError as error:
         raise ScenarioError(f"{path}: not valid TOML: {error}") from None
+    except UnicodeDecodeError as error:
+        raise ScenarioError(f"{path}: not valid TOML: not UTF-8 text (byte {error.start})") from None
+    except OSError as error:
+        raise ScenarioError(f"{path}: cannot read scenario file: {error.strerror or error}") from None
 
 
 def load_scenario(path: str | Path, overrides: dict[str, Any] | list[str] | None = None) -> Scenario:

@@ -143,3 +143,11 @@ def test_work_pauses_for_meetings():
     assert calendar.finish_time(10.5, 1) == 13  # starts when the meeting ends
     assert calendar.finish_time(0, 85) == 89  # two meetings skipped
     assert calendar.hours_until(100) == 6
+
+
+def test_work_starting_as_a_meeting_starts_is_not_stuck_on_rounding():
+    side_work = Recurrence(interval_h=8, offset_h=8 - 2.4, duration_h=2.4)
+    calendar = Calendar([side_work])
+    start = side_work.offset_h + side_work.interval_h  # 13.6 up to rounding
+    assert calendar.finish_time(start, 1.0) == pytest.approx(start + 2.4 + 1.0)
+    assert calendar.finish_time(0.0, 20.0) == pytest.approx(20.0 + 3 * 2.4)

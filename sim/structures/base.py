@@ -64,6 +64,10 @@ class Structure(ABC):
     def start(self) -> None:
         """Schedule recurring activity (meetings); nothing by default."""
 
+    def meetings_of(self, employee: Employee) -> list:
+        """The structure's recurring meetings this person attends (none in a hierarchy)."""
+        return []
+
     # ------------------------------------------------------------- routing
 
     @abstractmethod
@@ -82,8 +86,9 @@ class Structure(ABC):
         """Hook for structures that learn from tensions (holacracy's governance)."""
 
     def frontline_staff(self, employees: list[Employee]) -> list[Employee]:
-        """Who answers customers' inquiries: every member of the e-commerce unit."""
-        return [e for e in employees if e.unit == "ecommerce"]
+        """Who answers customers' inquiries: the e-commerce members who manage no one."""
+        members = [e for e in employees if e.unit == "ecommerce"]
+        return [e for e in members if not e.reports] or members
 
     def manager_of(self, employee: Employee) -> Employee | None:
         return employee.manager
@@ -101,8 +106,15 @@ class Structure(ABC):
         decision.hop_entered_h = self.model.time
         if hop.meeting:
             hop.decider.add_tension(decision)
+        elif hop.decider.remote:
+            # A remote decider gets the request after an asynchronous hand-off.
+            delay = self.model.org_random.expovariate(1.0 / self.model.params.policies.remote_handoff_hours)
+            self.model.schedule_at(self.model.time + delay, self._hand_over, decision)
         else:
             hop.decider.submit("decide", decision)
+
+    def _hand_over(self, decision: Decision) -> None:
+        decision.path[decision.hop_index].decider.submit("decide", decision)
 
     def hop_done(self, decision: Decision, decider_id: int | None) -> None:
         """The current hop has looked at the decision: screen it, refuse it, or pass it on.
@@ -116,7 +128,7 @@ class Structure(ABC):
         if decider_id is not None:
             decision.deciders.append(decider_id)
         if hop.gate_unit is not None and model.refuses(decision, hop.gate_unit):
-            model.finish_decision(decision, "refused")
+            model.refused(decision)
             return
         if not model.screen(decision):
             model.finish_decision(decision, "rejected")

@@ -14,6 +14,7 @@ from sim.structures.base import Hop, Structure, register
 # The units a customization request needs, in order (seed 003: R&D and production).
 CUSTOMIZATION_UNITS = ("rnd", "production")
 AUTHORITY_LEVEL = {"top": 0, "unit": 1}
+PLACEMENT_PARENT = {"in_it": "rnd", "in_marketing": "sales"}
 
 
 @register("hierarchy")
@@ -26,13 +27,17 @@ class Hierarchy(Structure):
         general_manager = model.units["management"].members[0]
         general_manager.level = 0
         general_manager.roles = ["general_manager"]
-        for unit in model.units.values():
-            if unit.name == "management":
-                continue
+        # E-commerce placed in IT (technical, here R&D) or marketing (sales) reports to that head (seed 001, 004).
+        parent_unit = PLACEMENT_PARENT.get(model.params.organization.ecommerce_placement)
+        ordered = sorted((u for u in model.units.values() if u.name != "management"), key=lambda u: u.name == "ecommerce")
+        for unit in ordered:
             members = unit.members
+            unit_parent = general_manager
+            if unit.name == "ecommerce" and parent_unit in model.units:
+                unit_parent = model.units[parent_unit].head
             for index, member in enumerate(members):
-                # Breadth-first: member i reports to member (i-1)//s, the head to the GM.
-                boss = general_manager if index == 0 else members[(index - 1) // span]
+                # Breadth-first: member i reports to member (i-1)//s, the head to the GM (or the placement's head).
+                boss = unit_parent if index == 0 else members[(index - 1) // span]
                 member.manager = boss
                 member.level = boss.level + 1
                 boss.reports.append(member)
@@ -77,6 +82,9 @@ class Hierarchy(Structure):
 
     def _cross_unit_path(self, requester, unit_names) -> list[Hop]:
         heads = [self.model.units[name].head for name in unit_names if name != requester.unit]
+        if self.model.params.organization.ecommerce_placement == "integrated" and requester.unit == "ecommerce":
+            # Integrated e-commerce asks R&D and production directly: no climb to a common manager.
+            return [Hop(head, gate_unit=head.unit) for head in heads]
         top = requester
         for head in heads:
             top = self.lowest_common_manager(top, head)

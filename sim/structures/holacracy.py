@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from sim.calendar import Calendar, Recurrence
+from sim.calendar import Recurrence
 from sim.records import CUSTOMIZATION, PRICE, VALIDATION, Decision
 from sim.scenario import WORKING_HOURS_PER_DAY
 from sim.structures.base import Hop, Structure, register
@@ -97,6 +97,33 @@ class Circle:
             model.resolve_conflict(conflict, self.lead_link.unique_id)
 
 
+def pricing_hop(model, decision: Decision, circle: Circle) -> Hop:
+    """Who decides a discount in a circle: a role inside its policy, else the tactical meeting."""
+    requester = decision.requester
+    holder = requester if model.params.policies.pricing_authority == "frontline" else circle.pricing_holder
+    if model.discount_needed(decision.inquiry) > circle.policy_discount:
+        return Hop(circle, meeting=True)
+    if model.org_random.random() < circle.ambiguity(model.time):
+        # Two roles claim (or disown) the domain: a role conflict, and the
+        # decision falls back to the circle's next tactical meeting.
+        model.open_conflict("role", circle.unit, circle.unit, (holder, circle.lead_link), circle)
+        return Hop(circle, meeting=True)
+    return Hop(holder)
+
+
+def split_into_circles(structure, unit, max_size: int, first_index: int) -> list[Circle]:
+    """One circle for a unit, or sub-circles of at most `max_size` when it is larger."""
+    members = unit.members
+    parts = math.ceil(len(members) / max_size)
+    size = math.ceil(len(members) / parts)
+    circles = []
+    for part in range(parts):
+        chunk = members[part * size : (part + 1) * size]
+        name = unit.name if parts == 1 else f"{unit.name}-{part + 1}"
+        circles.append(Circle(structure, name, unit.name, chunk, first_index + part))
+    return circles
+
+
 @register("holacracy")
 class Holacracy(Structure):
     """Circles per function (split when larger than the maximum size) inside an anchor circle."""
@@ -110,14 +137,7 @@ class Holacracy(Structure):
         for unit in model.units.values():
             if unit.name == "management":
                 continue
-            members = unit.members
-            parts = math.ceil(len(members) / max_size)
-            size = math.ceil(len(members) / parts)
-            circles = []
-            for part in range(parts):
-                chunk = members[part * size : (part + 1) * size]
-                name = unit.name if parts == 1 else f"{unit.name}-{part + 1}"
-                circles.append(Circle(self, name, unit.name, chunk, len(self.circles) + len(circles)))
+            circles = split_into_circles(self, unit, max_size, len(self.circles))
             self.circles.extend(circles)
             self.circles_of_unit[unit.name] = circles
         lead_links = [c.lead_link for c in self.circles]
@@ -125,15 +145,20 @@ class Holacracy(Structure):
         self.anchor.pricing_holder = general_manager
         self.circles.append(self.anchor)
         self._assign_roles(general_manager)
+        if model.params.organization.ecommerce_placement == "integrated":
+            # Institutionalized e-commerce: standing agreements with R&D and production from day one.
+            for unit_name in CUSTOMIZATION_UNITS:
+                for circle in self.circles_of_unit.get(unit_name, []):
+                    circle.agreements.add("ecommerce")
         for employee in employees:
             employee.decision_rate = model.decision_rate(employee, 0)
 
     def _assign_roles(self, general_manager) -> None:
         function_role = {"ecommerce": "responder", "rnd": "customization", "production": "production_planning"}
-        meetings: dict[int, list[Recurrence]] = {}
+        self.meetings: dict[int, list[Recurrence]] = {}
         for circle in self.circles:
             for member in circle.members:
-                meetings.setdefault(member.unique_id, []).extend([circle.tactical, circle.governance])
+                self.meetings.setdefault(member.unique_id, []).extend([circle.tactical, circle.governance])
                 if circle is not self.anchor:
                     member.circle = circle
                     member.roles = [function_role.get(circle.unit, circle.unit)]
@@ -144,8 +169,9 @@ class Holacracy(Structure):
             if circle is not self.anchor:
                 circle.pricing_holder.roles.append("pricing" if circle.unit == "ecommerce" else "domain_keeper")
                 circle.lead_link.roles.append("rep_link")
-        for employee in self.model.employees:
-            employee.calendar = Calendar(meetings.get(employee.unique_id, []))
+
+    def meetings_of(self, employee) -> list[Recurrence]:
+        return self.meetings.get(employee.unique_id, [])
 
     def start(self) -> None:
         """Nothing polls: meetings are scheduled when a tension or conflict needs one."""
@@ -162,18 +188,8 @@ class Holacracy(Structure):
 
     def _pricing_hop(self, decision: Decision) -> Hop:
         authority = self.model.params.policies.pricing_authority
-        requester = decision.requester
-        circle = self.anchor if authority == "top" else requester.circle
-        holder = requester if authority == "frontline" else circle.pricing_holder
-        discount = self.model.discount_needed(decision.inquiry)
-        if discount > circle.policy_discount:
-            return Hop(circle, meeting=True)
-        if self.model.org_random.random() < circle.ambiguity(self.model.time):
-            # Two roles claim (or disown) the domain: a role conflict, and the
-            # decision falls back to the circle's next tactical meeting.
-            self.model.open_conflict("role", circle.unit, circle.unit, (holder, circle.lead_link), circle)
-            return Hop(circle, meeting=True)
-        return Hop(holder)
+        circle = self.anchor if authority == "top" else decision.requester.circle
+        return pricing_hop(self.model, decision, circle)
 
     def _cross_circle_path(self, requester) -> list[Hop]:
         path = []

@@ -1,0 +1,74 @@
+"""Dealers and channel conflict (seed 003).
+
+Dealer policy decides who answers an online inquiry:
+- `assign`: the regional dealer answers it; a dealer whose loyalty has worn
+  thin sells a competitor's product instead (`lost_dealer`).
+- `direct`: the company's own staff answer and sell into the dealer's region;
+  every such sale raises the dealer's grievance.
+- `o2o`: staff answer, the dealer serves the customer locally and receives a
+  geographic profit share; the sale raises little or no grievance and builds
+  loyalty.
+A grievance past its threshold opens a channel conflict between sales (which
+runs the dealer network) and e-commerce, and costs the dealer loyalty.
+"""
+
+from __future__ import annotations
+
+from sim.agents import Dealer
+
+
+class Channel:
+    """The dealer network of one model."""
+
+    def __init__(self, model):
+        self.model = model
+        settings = model.params.dealers
+        self.policy = settings.policy
+        draw = model.org_random
+        self.dealers = [
+            Dealer(model, region, min(1.0, max(0.0, draw.gauss(settings.loyalty_mean, settings.loyalty_sd))))
+            for region in range(model.params.market.regions)
+        ]
+        for dealer in self.dealers:
+            dealer.decision_rate = settings.decisions_per_hour
+
+    def takes(self, inquiry) -> Dealer | None:
+        """The dealer that answers this inquiry under the policy, if any."""
+        return self.dealers[inquiry.region] if self.policy == "assign" else None
+
+    def dealer_quote_ready(self, dealer: Dealer, inquiry) -> None:
+        """The dealer has looked at the inquiry: sell a competitor's product, or quote ours."""
+        model = self.model
+        inquiry.dealer_region = dealer.region
+        if model.org_random.random() > dealer.loyalty:
+            model.close_inquiry(inquiry, "lost_dealer")
+            return
+        discount = model.discount_needed(inquiry)
+        inquiry.needs_discount = discount > 0
+        inquiry.price_ok = discount <= model.params.dealers.discount_room
+        if inquiry.customized and inquiry.price_ok:
+            # The dealer asks the company through its sales contact: the structure decides.
+            good = inquiry.feasible_draw < model.params.work.customization_feasible_share
+            model.request_decision("CUSTOMIZATION", model.units["sales"].head, good, inquiry, then_price=False)
+        else:
+            model.answer(inquiry)
+
+    def online_sale(self, inquiry) -> float:
+        """A sale made online in a dealer's region: grievance or profit share. Returns the dealer's share."""
+        if self.policy == "assign" or inquiry.dealer_region is not None:
+            return 0.0
+        settings = self.model.params.dealers
+        dealer = self.dealers[inquiry.region]
+        if self.policy == "o2o":
+            dealer.grievance += settings.grievance_per_o2o_sale
+            dealer.loyalty = min(1.0, dealer.loyalty + settings.loyalty_gain_per_o2o_sale)
+            share = settings.o2o_profit_share
+        else:
+            dealer.grievance += settings.grievance_per_direct_sale
+            share = 0.0
+        if dealer.grievance >= settings.grievance_threshold:
+            dealer.grievance = 0.0
+            dealer.loyalty = max(0.0, dealer.loyalty - settings.loyalty_loss_per_conflict)
+            units = self.model.units
+            self.model.open_conflict("channel", "sales", "ecommerce", (units["sales"].head, units["ecommerce"].head))
+        return share

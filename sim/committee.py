@@ -1,0 +1,57 @@
+"""The e-commerce committee (seed 003's countermeasure): unit heads meeting on a cadence.
+
+At each meeting the committee resolves every open conflict between units
+(inter-unit, channel, culture) and takes up the cross-unit requests a unit
+refused: with all heads in the room the request is judged on its merit (one
+Sah-Stiglitz screening) instead of on one unit's incentives.
+"""
+
+from __future__ import annotations
+
+from sim.calendar import Recurrence
+from sim.scenario import WORKING_DAYS_PER_MONTH, WORKING_HOURS_PER_DAY
+
+CADENCE_DAYS = {"weekly": 5.0, "biweekly": 10.0, "monthly": WORKING_DAYS_PER_MONTH}
+
+
+class Committee:
+    """Meets every `cadence`; members are the heads of the units (or circles' lead links)."""
+
+    def __init__(self, model, cadence: str):
+        self.model = model
+        interval_h = CADENCE_DAYS[cadence] * WORKING_HOURS_PER_DAY
+        # Meets in the afternoon of the cycle's first day.
+        self.meeting = Recurrence(interval_h, WORKING_HOURS_PER_DAY / 2, model.params.policies.committee_meeting_hours)
+        self.conflicts: list = []
+        self.requests: list = []
+        self.pending = False
+
+    def members(self) -> list:
+        """The general manager and each unit's head: who sits in the meeting."""
+        return [unit.head for unit in self.model.units.values()]
+
+    def add_conflict(self, conflict) -> None:
+        self.conflicts.append(conflict)
+        self._call()
+
+    def add_request(self, decision) -> None:
+        self.requests.append(decision)
+        self._call()
+
+    def _call(self) -> None:
+        if not self.pending:
+            self.pending = True
+            self.model.schedule_at(self.meeting.next_start(self.model.time + 1e-9), self.hold_meeting)
+
+    def hold_meeting(self, _=None) -> None:
+        model = self.model
+        self.pending = False
+        chair = model.units["management"].head.unique_id
+        conflicts, self.conflicts = self.conflicts, []
+        for conflict in conflicts:
+            model.resolve_conflict(conflict, chair)
+        requests, self.requests = self.requests, []
+        for decision in requests:
+            decision.via_meeting = True
+            decision.deciders.append(chair)
+            model.finish_decision(decision, "approved" if model.screen(decision) else "rejected")

@@ -1,0 +1,75 @@
+"""Hybrid: a holacratic e-commerce circle inside a hierarchical company (seed 000).
+
+Inside the circle, roles decide prices within their policy and tensions go
+to the circle's meetings, as in a holacracy. Everything that crosses the
+boundary follows the chain of command, from the circle's lead link upward.
+Each crossing can clash with the other culture: a culture conflict between
+e-commerce and the other unit, which lowers their cooperation like any open
+conflict until the common manager resolves it.
+"""
+
+from __future__ import annotations
+
+from sim.records import CUSTOMIZATION, PRICE, Decision
+from sim.structures.base import Hop, register
+from sim.structures.hierarchy import CUSTOMIZATION_UNITS, Hierarchy
+from sim.structures.holacracy import pricing_hop, split_into_circles
+
+
+@register("hybrid")
+class Hybrid(Hierarchy):
+    """The hierarchy everywhere but e-commerce, which self-organizes in circles."""
+
+    def build(self, employees):
+        super().build(employees)
+        model = self.model
+        unit = model.units["ecommerce"]
+        self.circles = split_into_circles(self, unit, model.params.holacracy.max_circle_size, 0)
+        self.meetings = {}
+        for circle in self.circles:
+            for member in circle.members:
+                member.circle = circle
+                member.roles = ["responder"]
+                self.meetings[member.unique_id] = [circle.tactical, circle.governance]
+                if member is not unit.head:
+                    # No boss inside the circle: the lead link represents it upward.
+                    member.decision_rate = model.decision_rate(member, 0)
+            circle.lead_link.roles.append("lead_link")
+            circle.pricing_holder.roles.append("pricing")
+        unit.head.roles.append("boundary")
+        self.anchor = None
+
+    def meetings_of(self, employee):
+        return self.meetings.get(employee.unique_id, [])
+
+    def decision_path(self, decision: Decision) -> list[Hop]:
+        requester = decision.requester
+        if requester.circle is None:
+            return super().decision_path(decision)
+        if decision.kind == PRICE and self.model.params.policies.pricing_authority != "top":
+            return [pricing_hop(self.model, decision, requester.circle)]
+        # Crossing the boundary: up the chain from the circle's lead link.
+        boundary = self.model.units["ecommerce"].head
+        if decision.kind == CUSTOMIZATION:
+            self._culture_clash(requester, boundary)
+            path = self._cross_unit_path(boundary, CUSTOMIZATION_UNITS)
+        else:
+            path = [Hop(boss) for boss in self.chain_up(boundary)]
+        return [Hop(boundary), *path] if requester is not boundary else path
+
+    def _culture_clash(self, requester, boundary) -> None:
+        model = self.model
+        for unit_name in CUSTOMIZATION_UNITS:
+            if model.org_random.random() < model.params.hybrid.culture_clash_probability:
+                other = model.units[unit_name].head
+                model.open_conflict("culture", "ecommerce", unit_name, (boundary, other))
+
+    # Holacratic circles call these: learning from tensions and handing over role conflicts.
+    on_decided_in_meeting = Hierarchy.on_decided_in_meeting
+
+    def route_conflict(self, conflict, between, circle=None):
+        if circle is not None:
+            circle.conflicts.append(conflict)
+            circle.call_governance()
+        else:
+            super().route_conflict(conflict, between)
