@@ -412,6 +412,30 @@ def lead_decay() -> CheckResult:
     )
 
 
+YY_SEEDS = range(8)
+
+
+@check("Calibration: yy company (seed 003)")
+def yy_calibration() -> list[CheckResult]:
+    """Seed 003 over 10 months: ~7,000 inquiries, 70/30 price/product split of the lost, ~6.2 M sales."""
+    summaries = [_model("yy_company", {}, seed).run() for seed in YY_SEEDS]
+    lost = [s["lost_price"] + s["lost_product"] + s["lost_slow"] + s["lost_dealer"] for s in summaries]
+    price_share = float(np.mean([s["lost_price"] / n for s, n in zip(summaries, lost)]))
+    sales = float(np.mean([s["revenue"] for s in summaries]))
+    inquiries = float(np.mean([s["inquiries"] for s in summaries]))
+    return [
+        relative_result("Calibration yy: inquiries in 10 months", inquiries, 7000, rel=0.10),
+        CheckResult(
+            "Calibration yy: price share of the non-converted",
+            price_share,
+            0.70,
+            "+/-0.10",
+            abs(price_share - 0.70) <= 0.10,
+        ),
+        relative_result("Calibration yy: sales in 10 months", sales, 6.2e6, rel=0.25),
+    ]
+
+
 # --------------------------------------------------------------------------- running
 
 
