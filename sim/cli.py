@@ -63,7 +63,23 @@ set_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class OneLineErrors(click.Group):
+    """A command group whose usage errors are one line and exit 2, like scenario errors."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as error:
+            _fail(error.format_message())
+        except click.Abort:
+            click.echo("orgsim: aborted", err=True)
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+@click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """orgsim: how a company that sells online organizes itself, as an agent-based simulation."""
 
@@ -76,10 +92,10 @@ def main() -> None:
 @click.option("--out", type=click.Path(file_okay=False), default=None, help="Write summary.json and Parquet tables here.")
 def run(scenario, seed, days, sets, out):
     """Run SCENARIO (a file or a bundled name) and print its headline metrics."""
+    params = _load(scenario, sets, days, seed)
     from sim.model import OrgModel
     from sim.output import write_run
 
-    params = _load(scenario, sets, days, seed)
     started = time.perf_counter()
     model = OrgModel(params)
     summary = model.run()
@@ -101,10 +117,11 @@ def run(scenario, seed, days, sets, out):
 )
 def compare(scenario, seed, days, sets, structures):
     """Run SCENARIO under several structures on the same seed and customers; print them side by side."""
+    names = [s.strip() for s in structures.split(",") if s.strip()]
+    scenarios = [_load(scenario, sets, days, seed, name) for name in names]  # all checked before any runs
     from sim.model import OrgModel
 
-    names = [s.strip() for s in structures.split(",") if s.strip()]
-    summaries = [OrgModel(_load(scenario, sets, days, seed, name)).run() for name in names]
+    summaries = [OrgModel(params).run() for params in scenarios]
     _print_table(names, summaries)
 
 

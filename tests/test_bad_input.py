@@ -186,9 +186,5 @@ def test_scenarios_lists_bundled():
     assert {"baseline", "startup", "validation/queueing"} <= names
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="click usage errors (e.g. --days 0) print a 3-line Usage/Error block; outside scenario.py/_fail/_load",
-)
 def test_bad_option_value_is_one_line():
     assert_bad_input(orgsim("run", "baseline", "--days", "0"), "--days")
