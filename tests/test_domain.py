@@ -65,3 +65,29 @@ def test_yy_company_reproduces_seed_003():
     assert all(s["employees"] == 300 for s in summaries)
     model = OrgModel(load_scenario("yy_company"))
     assert sum(e.unit == "ecommerce" for e in model.employees) == 5
+
+
+def test_hybrid_circle_widens_its_pricing_policy_after_repeated_tensions():
+    model = run_model(organization__structure="hybrid", horizon_days=120)
+    initial = model.params.holacracy.initial_policy_discount
+    assert any(circle.policy_discount > initial for circle in model.structure.circles)
+
+
+def test_holacracy_governance_adapts_policies_and_agreements():
+    model = run_model(organization__structure="holacracy", horizon_days=120)
+    initial = model.params.holacracy.initial_policy_discount
+    ecommerce = model.structure.circles_of_unit["ecommerce"]
+    assert any(circle.policy_discount > initial for circle in ecommerce)
+    assert any("ecommerce" in circle.agreements for circle in model.structure.circles_of_unit["rnd"])
+    # Role ambiguity falls with every governance meeting held.
+    circle = ecommerce[0]
+    assert circle.ambiguity(model.time) < circle.ambiguity(0.0)
+
+
+def test_meetings_held_late_in_a_run_take_tensions_faster_once_policy_widens():
+    early, late = [], []
+    model = run_model(organization__structure="holacracy", horizon_days=200)
+    for decision in model.decisions:
+        if decision.kind == "PRICE" and decision.decided_h is not None:
+            (early if decision.created_h < 40 * 8 else late).append(decision.via_meeting)
+    assert sum(late) / len(late) < sum(early) / len(early)

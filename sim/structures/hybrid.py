@@ -13,7 +13,7 @@ from __future__ import annotations
 from sim.records import CUSTOMIZATION, PRICE, Decision
 from sim.structures.base import Hop, register
 from sim.structures.hierarchy import CUSTOMIZATION_UNITS, Hierarchy
-from sim.structures.holacracy import pricing_hop, split_into_circles
+from sim.structures.holacracy import Holacracy, pricing_hop, split_into_circles
 
 
 @register("hybrid")
@@ -65,7 +65,7 @@ class Hybrid(Hierarchy):
                 model.open_conflict("culture", "ecommerce", unit_name, (boundary, other))
 
     # Holacratic circles call these: learning from tensions and handing over role conflicts.
-    on_decided_in_meeting = Hierarchy.on_decided_in_meeting
+    on_decided_in_meeting = Holacracy.on_decided_in_meeting
 
     def route_conflict(self, conflict, between, circle=None):
         if circle is not None:
