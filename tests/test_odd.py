@@ -124,6 +124,8 @@ def test_documented_scalar_defaults_match_the_schema():
     rows = documented_rows()
     wrong = []
     for key, field in schema_keys().items():
+        if key not in rows:
+            continue  # reported by test_every_scenario_key_is_documented
         if field.is_required() or field.default_factory is not None or field.default is None:
             continue  # required, a table (unit_shares) or unset: described in words
         cell = rows[key][COLUMNS.index("default")]
