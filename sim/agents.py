@@ -73,6 +73,7 @@ class Employee(Worker):
         self.circle = None  # holacracy: the circle this person works in
         self.roles: list[str] = []
         self.decision_rate = 0.0  # decisions per hour when deciding
+        self.coordination: list = []  # recurring meetings (structure, committee) this person attends
 
     @property
     def skill(self) -> float:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 
 EPSILON_H = 1e-9  # times closer than this are the same instant
+MAX_SPAN_H = 100_000.0  # no job is pushed this far by meetings unless the calendar is full
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,8 @@ class Calendar:
             return start + work_h
         t, remaining = start, work_h
         while True:
+            if t - start > MAX_SPAN_H + work_h:
+                raise RuntimeError("meetings, training and side work leave no working time in this calendar")
             in_meeting = [w for r in self.recurrences if (w := r.window_containing(t))]
             if in_meeting:
                 t = max(end for _, end in in_meeting)

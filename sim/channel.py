@@ -7,7 +7,8 @@ Dealer policy decides who answers an online inquiry:
   every such sale raises the dealer's grievance.
 - `o2o`: staff answer, the dealer serves the customer locally and receives a
   geographic profit share; the sale raises little or no grievance and builds
-  loyalty.
+  loyalty. A dealer whose loyalty is low may still divert the customer to a
+  competitor (`lost_dealer`).
 A grievance past its threshold opens a channel conflict between sales (which
 runs the dealer network) and e-commerce, and costs the dealer loyalty.
 """
@@ -52,6 +53,12 @@ class Channel:
             model.request_decision("CUSTOMIZATION", model.units["sales"].head, good, inquiry, then_price=False)
         else:
             model.answer(inquiry)
+
+    def serves_locally(self, inquiry) -> bool:
+        """Under O2O the regional dealer serves an online sale; a disloyal one diverts it to a competitor."""
+        if self.policy != "o2o" or inquiry.dealer_region is not None:
+            return True
+        return self.model.org_random.random() <= self.dealers[inquiry.region].loyalty
 
     def online_sale(self, inquiry) -> float:
         """A sale made online in a dealer's region: grievance or profit share. Returns the dealer's share."""

@@ -145,6 +145,71 @@ def validate(workers, only):
 
 
 @main.command()
+@click.argument("experiment")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Local worker processes (default: all cores).")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT", help="Run on this Dask distributed scheduler.")
+@click.option("--dask-local", is_flag=True, help="Run on a Dask LocalCluster started here (--workers processes).")
+@click.option("--out", type=click.Path(file_okay=False), default=None, help="Results folder (default: results/<name>).")
+@click.option("--retry-failed", is_flag=True, help="Run again the runs that failed in an earlier sweep.")
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
+def sweep(experiment, workers, scheduler, dask_local, out, retry_failed, no_progress):
+    """Run the EXPERIMENT file's design x replications; store the run table under --out (resumable)."""
+    from sim.batch.experiment import ExperimentError, load_experiment
+
+    if scheduler and (workers or dask_local):
+        _fail("--scheduler runs on the cluster's workers: leave out --workers and --dask-local")
+    if scheduler and not scheduler.startswith(("tcp://", "tls://", "inproc://", "ucx://")):
+        _fail(f"--scheduler {scheduler}: expected an address such as tcp://127.0.0.1:8786")
+    try:
+        loaded = load_experiment(experiment)
+    except ExperimentError as error:
+        _fail(str(error))
+    from sim.batch.executors import DaskBackend, ProcessPoolBackend
+    from sim.batch.sweep import run_sweep
+
+    if scheduler:
+        backend = DaskBackend(address=scheduler)
+    elif dask_local:
+        backend = DaskBackend(local_workers=workers)
+    else:
+        backend = ProcessPoolBackend(workers)
+    out_dir = out or f"results/{loaded.name}"
+    click.echo(
+        f"{loaded.name}: {len(loaded.scenarios)} design points x {len(loaded.seeds)} replications = {loaded.n_runs} runs -> {out_dir}",
+        err=True,
+    )
+    try:
+        result = run_sweep(loaded, out_dir, backend, retry_failed=retry_failed, progress=not no_progress,
+                           log=lambda message: click.echo(message, err=True))
+    except OSError as error:
+        if "Timed out" in str(error) or "connect" in str(error).lower():
+            _fail(f"--scheduler {scheduler}: cannot connect ({' '.join(str(error).split())})")
+        raise
+    rate = result.ran / result.seconds if result.seconds > 0 else float("nan")
+    click.echo(
+        f"{result.ran} runs in {result.seconds:.1f} s ({rate:.2f} runs/s), {result.failed} failed, "
+        f"{result.skipped} already stored; results in {out_dir}",
+        err=True,
+    )
+    if result.failed:
+        click.echo(f"failed runs are in {out_dir}/runs (status=failed, column error); --retry-failed runs them again", err=True)
+
+
+@main.command()
+@click.argument("results_dir", type=click.Path(file_okay=False))
+@click.option("--out", type=click.Path(file_okay=False), default=None, help="Report folder (default: RESULTS_DIR/report).")
+def report(results_dir, out):
+    """Figures, tables (CSV) and report.md from a finished sweep in RESULTS_DIR."""
+    from sim.report import ReportError, write_report
+
+    try:
+        path = write_report(results_dir, out)
+    except ReportError as error:
+        _fail(str(error))
+    click.echo(f"report written to {path}", err=True)
+
+
+@main.command()
 def scenarios():
     """List the bundled scenarios."""
     found = bundled_scenarios()

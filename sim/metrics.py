@@ -135,8 +135,8 @@ def measured_decisions(model):
 
 
 def meeting_hours(model) -> float:
-    """Person-hours spent in meetings so far."""
-    return sum(e.calendar.hours_until(model.time) for e in model.employees)
+    """Person-hours spent in coordination meetings so far (structure and committee; not training or side work)."""
+    return sum(r.count_until(model.time) * r.duration_h for e in model.employees for r in e.coordination)
 
 
 def summarize(model) -> dict:

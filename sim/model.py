@@ -304,6 +304,8 @@ class OrgModel(mesa.Model):
             self.close_inquiry(inquiry, "lost_price")
         elif not inquiry.product_ok:
             self.close_inquiry(inquiry, "lost_product")
+        elif not self.channel.serves_locally(inquiry):
+            self.close_inquiry(inquiry, "lost_dealer")
         else:
             value = inquiry.order_value * min(1.0, inquiry.wtp / self.list_price())
             dealer_share = self.channel.online_sale(inquiry)
@@ -367,7 +369,8 @@ class OrgModel(mesa.Model):
             return
         approved = outcome == "approved"
         if decision.kind == CUSTOMIZATION:
-            inquiry.product_ok = approved
+            # An infeasible customization approved by mistake fails when it is built.
+            inquiry.product_ok = approved and decision.good
             if approved and decision.then_price:
                 self._price_inquiry(inquiry, decision.requester)
             else:

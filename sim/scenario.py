@@ -14,11 +14,21 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 WORKING_HOURS_PER_DAY = 8.0
 WORKING_DAYS_PER_MONTH = 260.0 / 12.0  # 52 weeks x 5 days / 12 months
 
+DEFAULT_UNIT_SHARES = {
+    "ecommerce": 0.08,
+    "sales": 0.22,
+    "rnd": 0.12,
+    "production": 0.38,
+    "logistics": 0.12,
+    "finance": 0.08,
+}
+# Inquiries go to e-commerce, customizations to R&D and production, dealers to sales.
+REQUIRED_UNITS = ("ecommerce", "sales", "rnd", "production")
 UNIT_NAMES = ("management", "ecommerce", "sales", "rnd", "production", "logistics", "finance")
 
 
@@ -47,15 +57,11 @@ class Organization(_Section):
     span_of_control: int = Field(7, ge=2, le=50)
     # Share of staff in each function; management holds the general manager only
     # and is not listed. Normalised to 1 when the company is built.
+    # Share of staff in each function; management holds the general manager only
+    # and is not listed. Normalised to 1 when the company is built. A partial
+    # table changes only the units it names.
     unit_shares: dict[Literal["ecommerce", "sales", "rnd", "production", "logistics", "finance"], float] = Field(
-        default_factory=lambda: {
-            "ecommerce": 0.08,
-            "sales": 0.22,
-            "rnd": 0.12,
-            "production": 0.38,
-            "logistics": 0.12,
-            "finance": 0.08,
-        }
+        default_factory=lambda: dict(DEFAULT_UNIT_SHARES)
     )
     ecommerce_staff: int | None = Field(None, ge=1, le=10_000)
     ecommerce_placement: Literal["in_it", "in_marketing", "separate", "integrated"] = "separate"
@@ -66,13 +72,19 @@ class Organization(_Section):
 
     _known_structure = field_validator("structure")(classmethod(lambda cls, value: known_structure(value)))
 
+    @field_validator("unit_shares", mode="before")
+    @classmethod
+    def _merge_with_defaults(cls, shares):
+        return {**DEFAULT_UNIT_SHARES, **shares} if isinstance(shares, dict) else shares
+
     @field_validator("unit_shares")
     @classmethod
     def _positive_shares(cls, shares: dict[str, float]) -> dict[str, float]:
-        if any(v < 0 for v in shares.values()) or sum(shares.values()) <= 0:
-            raise ValueError("shares must be >= 0 and not all zero")
-        if shares.get("ecommerce", 0) <= 0:
-            raise ValueError("ecommerce share must be > 0 (someone must answer inquiries)")
+        if any(v < 0 for v in shares.values()):
+            raise ValueError("shares must be >= 0")
+        missing = [unit for unit in REQUIRED_UNITS if shares.get(unit, 0) <= 0]
+        if missing:
+            raise ValueError(f"shares of {', '.join(missing)} must be > 0 (the model routes work to them)")
         return shares
 
 
@@ -168,6 +180,17 @@ class Holacracy(_Section):
     tensions_to_adapt: int = Field(3, ge=1, le=1_000)
     initial_role_ambiguity: float = Field(0.3, ge=0.0, le=1.0)
     ambiguity_cleared_per_governance: float = Field(0.3, ge=0.0, le=1.0)
+
+
+    @model_validator(mode="after")
+    def _meetings_fit_their_cycle(self):
+        for kind in ("tactical", "governance"):
+            interval_h = getattr(self, f"{kind}_interval_days") * WORKING_HOURS_PER_DAY
+            if getattr(self, f"{kind}_meeting_hours") >= interval_h:
+                raise ValueError(
+                    f"{kind}_meeting_hours must be shorter than {kind}_interval_days x {WORKING_HOURS_PER_DAY:g} h"
+                )
+        return self
 
 
 class Validation(_Section):

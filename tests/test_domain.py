@@ -91,3 +91,31 @@ def test_meetings_held_late_in_a_run_take_tensions_faster_once_policy_widens():
         if decision.kind == "PRICE" and decision.decided_h is not None:
             (early if decision.created_h < 40 * 8 else late).append(decision.via_meeting)
     assert sum(late) / len(late) < sum(early) / len(early)
+
+
+def test_customization_under_in_it_asks_the_rnd_head_once():
+    model = run_model(organization__ecommerce_placement="in_it", horizon_days=30)
+    rnd_head = model.units["rnd"].head.unique_id
+    paths = [d.deciders for d in model.decisions if d.kind == "CUSTOMIZATION" and d.outcome != "open"]
+    assert paths and all(path.count(rnd_head) <= 1 for path in paths)
+
+
+def test_partial_unit_shares_keep_the_other_defaults():
+    scenario = load_scenario("baseline", {"organization.unit_shares": {"ecommerce": 0.2}})
+    shares = scenario.organization.unit_shares
+    assert shares["ecommerce"] == 0.2 and shares["rnd"] == 0.12 and len(shares) == 6
+
+
+def test_a_calendar_with_no_working_time_is_an_error_not_a_hang():
+    from sim.calendar import Calendar, Recurrence
+
+    full = Calendar([Recurrence(8, 0, 4), Recurrence(8, 4, 4)])
+    with pytest.raises(RuntimeError, match="no working time"):
+        full.finish_time(0.0, 1.0)
+
+
+def test_approved_infeasible_customizations_fail_at_delivery():
+    model = run_model(horizon_days=60, decisions__screen_accept_bad=1.0)
+    for decision in model.decisions:
+        if decision.kind == "CUSTOMIZATION" and decision.outcome == "approved" and not decision.good:
+            assert decision.inquiry.outcome != "converted"

@@ -89,7 +89,12 @@ class Hierarchy(Structure):
         for head in heads:
             top = self.lowest_common_manager(top, head)
         path = [Hop(boss) for boss in self.chain_up(requester)[: self._depth_between(requester, top)]]
-        path += [Hop(head, gate_unit=head.unit) for head in heads if head is not top]
+        for head in heads:
+            on_the_way = next((hop for hop in path if hop.decider is head), None)
+            if on_the_way is not None:
+                on_the_way.gate_unit = head.unit  # passed on the way up: asked there, once
+            else:
+                path.append(Hop(head, gate_unit=head.unit))
         return path
 
     @staticmethod

@@ -1,0 +1,303 @@
+"""The experiment file: a base scenario, fixed overrides, a design, replications and metrics.
+
+```toml
+name = "size_sweep"
+scenario = "scenarios/baseline.toml"   # relative to this file or the repository, or a bundled name
+replications = 20
+seed = 2026                            # root seed; replication k gets the k-th spawned seed
+metrics = ["decision_time_mean_h"]     # optional subset of the headline metrics (default all)
+timeseries = false                     # also store the daily time series of every run
+[set]                                  # fixed overrides of the base scenario
+horizon_days = 120
+[design]
+kind = "grid"                          # grid | lhs | morris | sobol
+samples = 16                           # lhs, morris (trajectories), sobol (base samples)
+[design.parameters]                    # lists for grid; [low, high] bounds otherwise
+"organization.employees" = [10, 30, 100]
+"organization.structure" = ["hierarchy", "holacracy"]
+```
+
+`load_experiment` validates the file and every design point's resolved
+scenario before anything runs. Any problem is an `ExperimentError`: one line
+naming the file and the key (the CLI prints it and exits with code 2).
+"""
+
+from __future__ import annotations
+
+import tomllib
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from sim.batch.designs import Design, make_design, replication_seeds
+from sim.metrics import HEADLINE_METRICS
+from sim.scenario import Scenario, ScenarioError, apply_overrides, read_scenario_file, resolve_scenario_path, scenario_from_dict
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class ExperimentError(ScenarioError):
+    """An experiment file is invalid; the message is one user-facing line."""
+
+
+class DesignSpec(BaseModel):
+    """The `[design]` table."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["grid", "lhs", "morris", "sobol"]
+    samples: int | None = Field(None, ge=1, le=1_000_000)
+    levels: int = Field(4, ge=2, le=1_000)  # Morris grid levels
+    second_order: bool = False  # Sobol' second-order indices (more points)
+    parameters: dict[str, list[Any]] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> DesignSpec:
+        if self.kind == "grid":
+            if self.samples is not None:
+                raise ValueError("'samples' is only for lhs, morris and sobol designs (a grid runs every combination)")
+            for key, values in self.parameters.items():
+                if not values:
+                    raise ValueError(f"parameter '{key}': give at least one value")
+        else:
+            if self.samples is None:
+                raise ValueError(f"a {self.kind} design needs 'samples = N'")
+            for key, bounds in self.parameters.items():
+                numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in bounds)
+                if len(bounds) != 2 or not numeric:
+                    raise ValueError(f"parameter '{key}': a {self.kind} design needs numeric [low, high] bounds (got {bounds!r})")
+                if not bounds[0] < bounds[1]:
+                    raise ValueError(f"parameter '{key}': low must be below high (got {bounds!r})")
+        return self
+
+
+class ExperimentSpec(BaseModel):
+    """The experiment file's top level (keys are a contract: DESIGN §4)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")
+    description: str = ""
+    scenario: str = Field(min_length=1)
+    replications: int = Field(ge=1, le=100_000)
+    seed: int = Field(ge=0)
+    metrics: list[str] | None = None
+    timeseries: bool = False
+    set_: dict[str, Any] = Field(default_factory=dict, alias="set")
+    design: DesignSpec
+
+    @field_validator("metrics")
+    @classmethod
+    def _known_metrics(cls, metrics: list[str] | None) -> list[str] | None:
+        if metrics is None:
+            return None
+        unknown = [m for m in metrics if m not in HEADLINE_METRICS]
+        if unknown:
+            raise ValueError(f"unknown metric {unknown[0]!r} (allowed: {', '.join(HEADLINE_METRICS)})")
+        if not metrics:
+            raise ValueError("give at least one metric, or leave 'metrics' out for all")
+        return list(dict.fromkeys(metrics))
+
+
+@dataclass
+class Experiment:
+    """A validated experiment: its spec, base scenario and every design point resolved."""
+
+    path: Path
+    spec: ExperimentSpec
+    raw: dict  # the file's TOML content, for the manifest
+    scenario_path: Path
+    design: Design
+    scenarios: list[dict]  # per design point: the validated scenario (model_dump), seed not yet set
+    seeds: list[int]  # per replication
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def metrics(self) -> tuple[str, ...]:
+        return tuple(self.spec.metrics) if self.spec.metrics else HEADLINE_METRICS
+
+    @property
+    def n_runs(self) -> int:
+        return len(self.scenarios) * len(self.seeds)
+
+
+# --------------------------------------------------------------------------- scenario keys
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """The member types of an Optional/Union annotation (or the annotation itself)."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return [a for a in typing.get_args(annotation) if a is not type(None)]
+    return [annotation]
+
+
+def scenario_key_type(dotted: str) -> Any:
+    """The annotation of a dotted scenario key, or KeyError(message) naming what is allowed."""
+    model: type[BaseModel] = Scenario
+    parts = dotted.split(".")
+    for i, part in enumerate(parts):
+        if part not in model.model_fields:
+            where = ".".join(parts[:i]) or "the top level"
+            allowed = ", ".join(sorted(model.model_fields))
+            raise KeyError(f"unknown scenario key '{dotted}' ('{part}' is not a key of {where}; allowed: {allowed})")
+        annotation = model.model_fields[part].annotation
+        members = _unwrap(annotation)
+        section = next((m for m in members if isinstance(m, type) and issubclass(m, BaseModel)), None)
+        if i == len(parts) - 1:
+            return annotation
+        if section is not None:
+            model = section
+            continue
+        if any(typing.get_origin(m) is dict for m in members) and i == len(parts) - 2:
+            return float  # a key of a free-form table such as organization.unit_shares (checked on validation)
+        raise KeyError(f"unknown scenario key '{dotted}' ('{'.'.join(parts[: i + 1])}' is a value, not a table)")
+    return None
+
+
+def is_integer_key(dotted: str) -> bool:
+    members = _unwrap(scenario_key_type(dotted))
+    return any(m is int for m in members) and not any(m is float for m in members)
+
+
+def flatten_overrides(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """`[set]` as dotted keys: nested tables that are scenario sections are flattened."""
+    flat: dict[str, Any] = {}
+    for key, value in table.items():
+        dotted = f"{prefix}{key}"
+        try:
+            members = _unwrap(scenario_key_type(dotted))
+        except KeyError:
+            members = []
+        is_section = any(isinstance(m, type) and issubclass(m, BaseModel) for m in members)
+        if isinstance(value, dict) and is_section:
+            flat.update(flatten_overrides(value, f"{dotted}."))
+        else:
+            flat[dotted] = value
+    return flat
+
+
+def get_dotted(data: dict, dotted: str) -> Any:
+    value: Any = data
+    for part in dotted.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _loc(parts) -> str:
+    return ".".join(f'"{p}"' if "." in str(p) else str(p) for p in parts)
+
+
+def _format_error(source: str, error: ValidationError) -> str:
+    first = error.errors()[0]
+    key = _loc(first["loc"]) or "(top level)"
+    kind = first["type"]
+    got = first.get("input")
+    if kind == "extra_forbidden":
+        parent = first["loc"][:-1]
+        model = DesignSpec if tuple(parent) == ("design",) else ExperimentSpec
+        allowed = ", ".join("set" if f == "set_" else f for f in model.model_fields)
+        return f"{source}: unknown key '{key}' (allowed here: {allowed})"
+    if kind == "missing":
+        return f"{source}: key '{key}': required key is missing"
+    message = first["msg"]
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if message.startswith(prefix):
+            message = message[len(prefix):]
+    message = message.split(", got ")[0]
+    shown = "" if isinstance(got, (dict, list)) or kind == "value_error" else f" (got {got!r})"
+    return f"{source}: key '{key}': {message}{shown}"
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ExperimentError(f"{path}: no such experiment file") from None
+    except IsADirectoryError:
+        raise ExperimentError(f"{path}: is a directory, expected an experiment .toml file") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ExperimentError(f"{path}: not valid TOML: {error}") from None
+    except UnicodeDecodeError as error:
+        raise ExperimentError(f"{path}: not valid TOML: not UTF-8 text (byte {error.start})") from None
+    except OSError as error:
+        raise ExperimentError(f"{path}: cannot read experiment file: {error.strerror or error}") from None
+
+
+def _find_scenario(name: str, experiment_path: Path) -> Path:
+    for candidate in (experiment_path.parent / name, REPO_ROOT / name):
+        if candidate.is_file():
+            return candidate
+    bundled = resolve_scenario_path(name)
+    if bundled.is_file():
+        return bundled
+    raise ExperimentError(
+        f"{experiment_path}: key 'scenario': no scenario {name!r} (looked next to the experiment file, "
+        f"in the repository and among the bundled scenarios)"
+    )
+
+
+def _describe_point(point: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v!r}" for k, v in point.items())
+
+
+def load_experiment(path: str | Path) -> Experiment:
+    """Read and validate an experiment file and every design point's scenario; raise ExperimentError."""
+    path = Path(path)
+    raw = _read_toml(path)
+    try:
+        spec = ExperimentSpec.model_validate(raw)
+    except ValidationError as error:
+        raise ExperimentError(_format_error(str(path), error)) from None
+
+    fixed = flatten_overrides(spec.set_)
+    for table, keys in (("set", fixed), ("design.parameters", spec.design.parameters)):
+        for key in keys:
+            try:
+                scenario_key_type(key)
+            except KeyError as error:
+                raise ExperimentError(f"{path}: key '{table}.\"{key}\"': {error.args[0]}") from None
+    for key in spec.design.parameters:
+        if key in fixed:
+            raise ExperimentError(f"{path}: key 'design.parameters.\"{key}\"': also fixed in [set]; keep it in one place")
+        if key == "seed":
+            raise ExperimentError(f"{path}: key 'design.parameters.\"seed\"': seeds come from the root seed and replications")
+
+    scenario_path = _find_scenario(spec.scenario, path)
+    try:
+        base = read_scenario_file(scenario_path)
+        base = apply_overrides(base, fixed, f"{path} [set]")
+        scenario_from_dict(base, f"{path} [set] on {scenario_path}")
+    except ScenarioError as error:
+        raise ExperimentError(str(error)) from None
+
+    integer_keys = frozenset(k for k in spec.design.parameters if spec.design.kind != "grid" and is_integer_key(k))
+    design = make_design(
+        spec.design.kind,
+        spec.design.parameters,
+        samples=spec.design.samples,
+        seed=spec.seed,
+        integer_keys=integer_keys,
+        levels=spec.design.levels,
+        second_order=spec.design.second_order,
+    )
+    scenarios = []
+    for index, point in enumerate(design.points):
+        data = apply_overrides(base, point, str(path))
+        try:
+            scenario = scenario_from_dict(data, f"{path} (design point {index}: {_describe_point(point)})")
+        except ScenarioError as error:
+            raise ExperimentError(str(error)) from None
+        scenarios.append(scenario.model_dump(mode="json"))
+    return Experiment(path, spec, raw, scenario_path, design, scenarios, replication_seeds(spec.seed, spec.replications))

@@ -1,0 +1,241 @@
+"""The run table on disk: a Parquet dataset that grows as runs finish.
+
+`DIR/runs/` holds one small part file per batch of finished runs, each written
+to a temporary (hidden) name and renamed, so a kill never leaves a half
+file. A row is one run: its key, status (`ok` | `failed`), design point,
+replication, seed, resolved design values (one column per design key), the
+fields that identify the run, every requested headline metric or the `error`.
+`DIR/timeseries/` (when asked for) holds the daily observations of each run,
+keyed by `run_key`; its part for a batch is written before the batch's runs
+part, and orphans are dropped on the next open.
+
+The dataset always reads as one row per run key: `repair` (run on open) keeps
+the best row of a key (ok over failed, then the newest) and rewrites the parts
+that held the others; `drop_failed` removes failed rows before a retry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from sim.output import atomic_write_table
+
+OK, FAILED = "ok", "failed"
+INT_METRICS = frozenset(
+    {
+        "inquiries",
+        "converted",
+        "lost_price",
+        "lost_product",
+        "lost_slow",
+        "lost_dealer",
+        "open_at_end",
+        "decisions",
+        "conflicts",
+        "conflicts_open_at_end",
+        "channel_conflicts",
+        "interunit_conflicts",
+        "role_conflicts",
+        "culture_conflicts",
+        "departures",
+    }
+)
+ID_COLUMNS = [
+    ("run_key", pa.string()),
+    ("status", pa.string()),
+    ("point", pa.int64()),
+    ("replication", pa.int64()),
+    ("seed", pa.int64()),
+]
+RUN_COLUMNS = [
+    ("scenario", pa.string()),
+    ("structure", pa.string()),
+    ("employees", pa.int64()),
+    ("horizon_days", pa.int64()),
+]
+TAIL_COLUMNS = [("error", pa.string()), ("elapsed_s", pa.float64())]
+
+
+def run_key(scenario: dict, replication: int) -> str:
+    """A hash of the resolved scenario (its seed included) and the replication."""
+    text = json.dumps(scenario, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(f"{text}|replication={replication}".encode()).hexdigest()[:32]
+
+
+def metric_type(name: str) -> pa.DataType:
+    return pa.int64() if name in INT_METRICS else pa.float64()
+
+
+def _value_type(values: list[Any]) -> pa.DataType:
+    present = [v for v in values if v is not None]
+    if not present:
+        return pa.string()
+    if all(isinstance(v, bool) for v in present):
+        return pa.bool_()
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+        return pa.int64()
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
+        return pa.float64()
+    return pa.string()
+
+
+def design_value(value: Any, arrow_type: pa.DataType) -> Any:
+    """A resolved design value as stored: tables and lists as JSON text."""
+    if value is None:
+        return None
+    if arrow_type == pa.string() and not isinstance(value, str):
+        return json.dumps(value, sort_keys=True)
+    return value
+
+
+def run_schema(design_keys: list[str], design_values: dict[str, list[Any]], metrics: tuple[str, ...]) -> pa.Schema:
+    """The run table's columns: ids, design keys, run fields, metrics, error and run time."""
+    fields = [pa.field(n, t) for n, t in ID_COLUMNS]
+    fields += [pa.field(k, _value_type(design_values[k])) for k in design_keys]
+    fields += [pa.field(n, t) for n, t in RUN_COLUMNS if n not in design_keys]
+    fields += [pa.field(m, metric_type(m)) for m in metrics]
+    fields += [pa.field(n, t) for n, t in TAIL_COLUMNS]
+    return pa.schema(fields)
+
+
+def _part_name() -> str:
+    return f"part-{time.time_ns():020d}-{os.getpid()}.parquet"
+
+
+def _parts(directory: Path) -> list[Path]:
+    return sorted(directory.glob("part-*.parquet")) if directory.is_dir() else []
+
+
+def read_dataset(directory: str | Path, columns: list[str] | None = None) -> pa.Table:
+    """Every part of a dataset folder as one table (schemas of older parts are unified)."""
+    directory = Path(directory)
+    parts = _parts(directory)
+    if not parts:
+        return pa.table({})
+    schema = pa.unify_schemas([pq.read_schema(p) for p in parts], promote_options="permissive")
+    dataset = ds.dataset([str(p) for p in parts], format="parquet", schema=schema)
+    if columns is not None:
+        columns = [c for c in columns if c in schema.names]
+    return dataset.to_table(columns=columns)
+
+
+def read_runs(results_dir: str | Path) -> pa.Table:
+    """The run table of a sweep (one row per run key)."""
+    return read_dataset(Path(results_dir) / "runs")
+
+
+class RunStore:
+    """Appends finished runs to `DIR/runs/` (and `DIR/timeseries/`) in small atomic part files."""
+
+    def __init__(self, out_dir: str | Path, schema: pa.Schema, *, flush_rows: int = 50, flush_seconds: float = 10.0):
+        self.out = Path(out_dir)
+        self.runs_dir = self.out / "runs"
+        self.timeseries_dir = self.out / "timeseries"
+        self.schema = schema
+        self.flush_rows = flush_rows
+        self.flush_seconds = flush_seconds
+        self._rows: list[dict] = []
+        self._series: list[pa.Table] = []
+        self._last_flush = time.monotonic()
+        self.runs_dir.mkdir(parents=True, exist_ok=True)
+
+    # ------------------------------------------------------------------ what is there
+
+    def statuses(self) -> dict[str, str]:
+        """run_key -> status of every stored run."""
+        table = read_dataset(self.runs_dir, ["run_key", "status"])
+        if table.num_rows == 0:
+            return {}
+        return dict(zip(table.column("run_key").to_pylist(), table.column("status").to_pylist()))
+
+    def repair(self) -> int:
+        """Make the dataset one row per key, and drop orphan time series; return rows removed."""
+        best: dict[str, tuple[int, int, Path]] = {}  # key -> (rank, part order, part)
+        seen: dict[Path, list[str]] = {}
+        for order, part in enumerate(_parts(self.runs_dir)):
+            table = pq.read_table(part, columns=["run_key", "status"])
+            keys = table.column("run_key").to_pylist()
+            seen[part] = keys
+            for key, status in zip(keys, table.column("status").to_pylist()):
+                rank = (1 if status == OK else 0, order)
+                if key not in best or rank >= best[key][:2]:
+                    best[key] = (*rank, part)
+        removed = 0
+        for part, keys in seen.items():
+            # a row survives when its part is the chosen one for its key (first such row only)
+            kept, mask = set(), []
+            for key in keys:
+                keep = best[key][2] == part and key not in kept
+                kept.add(key)
+                mask.append(keep)
+            if not all(mask):
+                removed += mask.count(False)
+                self._rewrite(part, pa.array(mask))
+        removed += self._drop_orphan_series(set(best))
+        return removed
+
+    def drop_failed(self) -> int:
+        """Remove failed runs (before re-running them with --retry-failed); return how many."""
+        removed = 0
+        for part in _parts(self.runs_dir):
+            status = pq.read_table(part, columns=["status"]).column("status")
+            mask = pc.not_equal(status, FAILED)
+            dropped = len(status) - pc.sum(mask.cast(pa.int64())).as_py()
+            if dropped:
+                removed += dropped
+                self._rewrite(part, mask)
+        return removed
+
+    def _drop_orphan_series(self, keys: set[str]) -> int:
+        removed = 0
+        for part in _parts(self.timeseries_dir):
+            column = pq.read_table(part, columns=["run_key"]).column("run_key").to_pylist()
+            mask = [k in keys for k in column]
+            if not all(mask):
+                removed += mask.count(False)
+                self._rewrite(part, pa.array(mask))
+        return removed
+
+    @staticmethod
+    def _rewrite(part: Path, mask: pa.Array) -> None:
+        """Replace `part` by its rows where mask is true (new part first, then the old one goes)."""
+        table = pq.read_table(part).filter(mask)
+        if table.num_rows:
+            # A new name that sorts right after the old one keeps the part order (newest last).
+            replacement = part.with_name(f"{part.stem}r{time.time_ns()}.parquet")
+            atomic_write_table(replacement, table)
+        part.unlink()
+
+    # ------------------------------------------------------------------ adding
+
+    def add(self, row: dict, timeseries: pa.Table | None = None) -> None:
+        self._rows.append(row)
+        if timeseries is not None and timeseries.num_rows:
+            self._series.append(timeseries)
+        if len(self._rows) >= self.flush_rows or time.monotonic() - self._last_flush >= self.flush_seconds:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the buffered runs as one part file (their time series first)."""
+        self._last_flush = time.monotonic()
+        if not self._rows:
+            return
+        name = _part_name()
+        if self._series:
+            series = pa.concat_tables(self._series, promote_options="permissive")
+            atomic_write_table(self.timeseries_dir / name, series)
+        columns = {
+            field.name: pa.array([row.get(field.name) for row in self._rows], field.type) for field in self.schema
+        }
+        atomic_write_table(self.runs_dir / name, pa.table(columns, schema=self.schema))
+        self._rows, self._series = [], []

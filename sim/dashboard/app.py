@@ -1,0 +1,95 @@
+"""The orgsim dashboard page (served by `orgsim dashboard`, i.e. `solara run sim/dashboard/app.py`).
+
+The company lives inside `Page`, created with `solara.use_memo`: every browser
+session gets its own `Session`, so one participant's actions never show in
+another's. Nothing model-related is created at module level.
+"""
+
+from __future__ import annotations
+
+import time
+
+import solara
+
+from sim.dashboard.components import (
+    CompareView,
+    ExportPanel,
+    LossPanel,
+    MetricCards,
+    OrgPanel,
+    ResultsView,
+    RunControls,
+    SettingsPanel,
+    TimeSeriesPanel,
+)
+from sim.dashboard.session import Session, Settings
+from sim.scenario import ScenarioError
+
+PLAY_PAUSE_S = 0.05  # between days while playing, so the page keeps up
+
+
+@solara.component
+def Page():
+    session: Session = solara.use_memo(Session, [])  # one company per browser session
+    draft = solara.use_reactive(session.settings)  # what the side panel shows (may be invalid)
+    version = solara.use_reactive(session.version)  # bumps when the company changes: panels redraw
+    error = solara.use_reactive(None)
+    playing = solara.use_reactive(False)
+
+    def rebuild(settings: Settings) -> None:
+        playing.set(False)
+        with session.lock:
+            problem = session.reset(settings)
+        error.set(None if problem is None else f"{problem}. The company shown still runs the last valid settings.")
+        version.set(session.version)
+
+    def on_draft_change():
+        if draft.value != session.settings:
+            rebuild(draft.value)
+
+    solara.use_effect(on_draft_change, [draft.value])
+
+    def choose_scenario(name: str) -> None:
+        try:
+            draft.set(Settings.for_scenario(name))
+        except ScenarioError as problem:
+            error.set(str(problem))
+
+    def step() -> None:
+        try:
+            session.step(1)
+        except Exception as problem:  # a model error must not break the session
+            error.set(f"The model stopped: {problem}")
+        version.set(session.version)
+
+    def play_loop() -> None:
+        while playing.value:
+            if session.finished:
+                playing.set(False)
+                break
+            step()
+            time.sleep(PLAY_PAUSE_S)
+
+    solara.lab.use_task(play_loop, dependencies=[playing.value])
+
+    snapshot = solara.use_memo(session.snapshot, [version.value])
+
+    solara.Title("orgsim dashboard")
+    with solara.Sidebar():
+        SettingsPanel(draft, choose_scenario)
+    with solara.Column(classes=["orgsim-page"]):
+        if error.value:
+            solara.Error(error.value, classes=["orgsim-error"])
+        with solara.lab.Tabs(lazy=True):
+            with solara.lab.Tab("Simulation"):
+                RunControls(session, playing, step, lambda: rebuild(session.settings), snapshot)
+                MetricCards(snapshot)
+                TimeSeriesPanel(snapshot)
+                with solara.Columns([5, 8]):
+                    LossPanel(snapshot)
+                    OrgPanel(snapshot)
+                ExportPanel(session, snapshot)
+            with solara.lab.Tab("Compare structures"):
+                CompareView(session.settings, snapshot.horizon_days)
+            with solara.lab.Tab("Sweep results"):
+                ResultsView()

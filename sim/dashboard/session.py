@@ -1,0 +1,292 @@
+"""One participant's company: the settings they chose, the model, stepping and export.
+
+Nothing here imports Solara, so it is tested without a browser. The page
+creates one `Session` per browser session; a lock keeps the play thread and
+the drawing of panels from seeing the model half-way through a day.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import threading
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+
+from sim import metrics
+from sim.scenario import WORKING_HOURS_PER_DAY, ScenarioError, bundled_scenarios, load_scenario, parse_override
+
+STRUCTURE_NAMES = ("hierarchy", "holacracy", "hybrid")
+PRICING_AUTHORITIES = ("top", "unit", "frontline")
+DEALER_POLICIES = ("assign", "direct", "o2o")
+INCENTIVES = ("sales_only", "integrated")
+COMMITTEES = ("none", "weekly", "biweekly", "monthly")
+DEFAULT_SCENARIO = "baseline"
+DEFAULT_RESULTS_DIR = "results/size_sweep"
+TIMESERIES_COLUMNS = tuple(metrics.DAILY_REPORTERS)
+SUMMARY_COLUMNS = metrics.RUN_FIELDS + metrics.HEADLINE_METRICS
+
+
+def scenario_names() -> list[str]:
+    """Bundled scenarios a participant can start from."""
+    return [name for name, _ in bundled_scenarios()]
+
+
+def scenario_description(name: str) -> str:
+    return dict(bundled_scenarios()).get(name, "")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a participant chose in the side panel. `extra` holds `dotted.key=value` pairs, comma separated."""
+
+    scenario: str = DEFAULT_SCENARIO
+    structure: str = "hierarchy"
+    employees: int = 200
+    seed: int = 1
+    pricing_authority: str = "unit"
+    dealer_policy: str = "direct"
+    incentives: str = "sales_only"
+    committee: str = "none"
+    training_hours_per_month: float = 0.0
+    everyone_helps_customers: bool = False
+    extra: str = ""
+
+    @classmethod
+    def for_scenario(cls, name: str) -> Settings:
+        """The settings a bundled scenario starts with (ScenarioError if it cannot be loaded)."""
+        scenario = load_scenario(name)
+        return cls(
+            scenario=name,
+            structure=scenario.organization.structure,
+            employees=scenario.organization.employees,
+            seed=scenario.seed,
+            pricing_authority=scenario.policies.pricing_authority,
+            dealer_policy=scenario.dealers.policy,
+            incentives=scenario.policies.incentives,
+            committee=scenario.policies.committee,
+            training_hours_per_month=scenario.policies.training_hours_per_month,
+            everyone_helps_customers=scenario.policies.everyone_helps_customers,
+        )
+
+    def with_(self, **changes) -> Settings:
+        return replace(self, **changes)
+
+    def overrides(self) -> dict:
+        """The scenario overrides these settings stand for (ScenarioError for a malformed `extra`)."""
+        values = {
+            "organization.structure": self.structure,
+            "organization.employees": self.employees,
+            "seed": self.seed,
+            "policies.pricing_authority": self.pricing_authority,
+            "dealers.policy": self.dealer_policy,
+            "policies.incentives": self.incentives,
+            "policies.committee": self.committee,
+            "policies.training_hours_per_month": self.training_hours_per_month,
+            "policies.everyone_helps_customers": self.everyone_helps_customers,
+        }
+        for item in (part.strip() for part in self.extra.replace("\n", ",").split(",")):
+            if item:
+                key, value = parse_override(item)
+                values[key] = value
+        return values
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def build_scenario(settings: Settings, **more):
+    """The validated scenario for `settings`; ScenarioError with a one-line message when invalid."""
+    try:
+        overrides = settings.overrides()
+        overrides.update(more)
+        return load_scenario(settings.scenario, overrides)
+    except ScenarioError:
+        raise
+    except (ValueError, TypeError) as error:  # pydantic and anything else the input provokes
+        raise ScenarioError(str(error).splitlines()[0]) from None
+
+
+def make_model(settings: Settings, **more):
+    from sim.model import OrgModel
+
+    scenario = build_scenario(settings, **more)
+    return OrgModel(scenario, rng=scenario.seed)
+
+
+def timeseries_frame(model) -> pd.DataFrame:
+    """The daily observations so far, with exactly the DAILY_REPORTERS columns (possibly no rows)."""
+    frame = model.datacollector.get_model_vars_dataframe()
+    return frame.reindex(columns=list(TIMESERIES_COLUMNS)).reset_index(drop=True).copy()
+
+
+def summary_row(model) -> dict:
+    """RUN_FIELDS and HEADLINE_METRICS of the run so far, in contract order."""
+    summary = model.summary()
+    return {name: summary[name] for name in SUMMARY_COLUMNS}
+
+
+def to_csv(frame: pd.DataFrame) -> str:
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
+@dataclass(eq=False)
+class Snapshot:
+    """What the panels show, taken at one instant under the session's lock."""
+
+    version: int
+    day: float
+    horizon_days: int
+    scenario: str
+    structure: str
+    employees: int
+    frame: pd.DataFrame
+    summary: dict
+    org: object  # orgchart.OrgView
+
+
+class Session:
+    """One browser session's company: build, reset, step a day at a time, export."""
+
+    def __init__(self, settings: Settings | None = None):
+        self.lock = threading.RLock()
+        self.model = None
+        self.settings: Settings | None = None
+        self.version = 0  # bumps on every change, so panels know when to redraw
+        error = self.reset(settings or Settings())
+        if error:  # a scenario that cannot be loaded: fall back to the defaults
+            self.reset(Settings())
+
+    def reset(self, settings: Settings) -> str | None:
+        """Start a new company from `settings`. On invalid input return the message and keep the old one."""
+        try:
+            model = make_model(settings)
+        except ScenarioError as error:
+            return str(error)
+        with self.lock:
+            self.model = model
+            self.settings = settings
+            self.version += 1
+        return None
+
+    @property
+    def day(self) -> float:
+        return self.model.time / WORKING_HOURS_PER_DAY
+
+    @property
+    def horizon_days(self) -> int:
+        return self.model.params.horizon_days
+
+    @property
+    def finished(self) -> bool:
+        return self.day >= self.horizon_days - 1e-9
+
+    def step(self, days: int = 1) -> None:
+        """Advance `days` working days (each 8 working hours)."""
+        with self.lock:
+            self.model.run_for(days * WORKING_HOURS_PER_DAY)
+            self.version += 1
+
+    def snapshot(self, max_nodes: int | None = None) -> Snapshot:
+        from sim.dashboard import orgchart
+
+        with self.lock:
+            model = self.model
+            return Snapshot(
+                version=self.version,
+                day=self.day,
+                horizon_days=model.params.horizon_days,
+                scenario=model.params.name,
+                structure=model.structure.name,
+                employees=len(model.employees),
+                frame=timeseries_frame(model),
+                summary=summary_row(model),
+                org=orgchart.org_view(model, max_nodes=max_nodes or orgchart.MAX_NODES),
+            )
+
+    def timeseries_csv(self) -> str:
+        with self.lock:
+            return to_csv(timeseries_frame(self.model))
+
+    def summary_csv(self) -> str:
+        with self.lock:
+            return to_csv(pd.DataFrame([summary_row(self.model)], columns=list(SUMMARY_COLUMNS)))
+
+
+# --------------------------------------------------------------------------- compare
+
+
+@dataclass(eq=False)  # compared by identity: it holds DataFrames
+class Comparison:
+    """Each structure run on the same seed and customers for the same number of days."""
+
+    days: int
+    seed: int
+    frames: dict[str, pd.DataFrame]
+    summaries: dict[str, dict]
+
+    def table(self) -> pd.DataFrame:
+        """Headline metrics (rows) by structure (columns)."""
+        return pd.DataFrame({name: {k: s[k] for k in metrics.HEADLINE_METRICS} for name, s in self.summaries.items()})
+
+
+def compare_structures(settings: Settings, days: int, structures=STRUCTURE_NAMES, progress=None) -> Comparison:
+    """Run `settings` under each structure for `days` days on one seed (ScenarioError when invalid)."""
+    scenarios = [build_scenario(settings.with_(structure=name)) for name in structures]  # all checked first
+    from sim.model import OrgModel
+
+    frames, summaries = {}, {}
+    for index, (name, scenario) in enumerate(zip(structures, scenarios)):
+        model = OrgModel(scenario, rng=settings.seed)
+        model.run_for(days * WORKING_HOURS_PER_DAY)
+        frames[name] = timeseries_frame(model)
+        summaries[name] = summary_row(model)
+        if progress is not None:
+            progress((index + 1) / len(structures))
+    return Comparison(days, settings.seed, frames, summaries)
+
+
+# --------------------------------------------------------------------------- sweep results
+
+
+@dataclass
+class ResultsFolder:
+    path: Path
+    figures: list[Path]
+    report: str | None
+    problem: str | None  # a message when the folder cannot be browsed
+
+
+def open_results(folder: str, limit: int = 500) -> ResultsFolder:
+    """The *.png figures (and report.md) of a finished sweep's results folder."""
+    text = (folder or "").strip()
+    path = Path(text).expanduser()
+    if not text:
+        return ResultsFolder(path, [], None, "Type the path of a results folder, e.g. results/size_sweep.")
+    if not path.exists():
+        return ResultsFolder(path, [], None, f"{path}: no such folder (run `orgsim sweep` and `orgsim report` first).")
+    if not path.is_dir():
+        return ResultsFolder(path, [], None, f"{path}: is a file, expected a results folder.")
+    try:
+        figures = sorted(p for p in path.rglob("*.png") if p.is_file())[:limit]
+        report_file = path / "report.md"
+        report = report_file.read_text(errors="replace") if report_file.is_file() else None
+    except OSError as error:
+        return ResultsFolder(path, [], None, f"{path}: cannot read: {error.strerror or error}")
+    problem = None if figures else f"{path}: no *.png figures here yet (does `orgsim report` still have to run?)."
+    return ResultsFolder(path, figures, report, problem)
+
+
+def format_value(value) -> str:
+    """A metric for people: thousands separators, three decimals, '–' for not a number."""
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "–"
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.3f}".rstrip("0").rstrip(".")
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
