@@ -41,7 +41,7 @@ class Committee:
     def _call(self) -> None:
         if not self.pending:
             self.pending = True
-            self.model.schedule_at(self.meeting.next_start(self.model.time + 1e-9), self.hold_meeting)
+            self.model.at_next_meeting(self.meeting, self.hold_meeting)
 
     def hold_meeting(self, _=None) -> None:
         model = self.model

@@ -22,10 +22,11 @@ from itertools import count
 
 import mesa
 import numpy as np
+from mesa.experimental.mesa_signals import ObservableSignals
 
 from sim import metrics
 from sim.agents import Customer, Employee, Unit
-from sim.calendar import Calendar, Recurrence
+from sim.calendar import EPSILON_H, Calendar, Recurrence
 from sim.channel import Channel
 from sim.committee import Committee
 from sim.records import CUSTOMIZATION, PRICE, VALIDATION, Conflict, Decision, Inquiry
@@ -36,6 +37,16 @@ from sim.structures import STRUCTURES
 def _stream(seed_sequence: np.random.SeedSequence) -> random.Random:
     """A fast scalar generator seeded from a SeedSequence (same numbers on every platform)."""
     return random.Random(int.from_bytes(seed_sequence.generate_state(4, np.uint32).tobytes(), "little"))
+
+
+def _below(rng: random.Random, n: int) -> int:
+    """`rng.randrange(n)` for n >= 1, the same draw (CPython's _randbelow) without its argument checks."""
+    getrandbits = rng.getrandbits
+    k = n.bit_length()
+    r = getrandbits(k)
+    while r >= n:
+        r = getrandbits(k)
+    return r
 
 
 def graicunas_relationships(reports: int) -> int:
@@ -129,14 +140,26 @@ class OrgModel(mesa.Model):
         """Call `callback(argument)` at model time `time_h` (ties run in scheduling order)."""
         heapq.heappush(self._events, (time_h, next(self._event_order), callback, argument))
 
+    def at_next_meeting(self, meeting: Recurrence, callback) -> None:
+        """Call `callback` when the next `meeting` starts (strictly after now)."""
+        self.schedule_at(meeting.next_start(self.time + EPSILON_H), callback)
+
     def _advance_time(self, until: float) -> None:
         # Mesa's run_until, run_for and step all come here.
         events = self._events
         pop = heapq.heappop
-        while events and events[0][0] <= until:
-            time_h, _, callback, argument = pop(events)
-            self.time = time_h
-            callback(argument)
+        if self._has_subscribers("time", ObservableSignals.CHANGED):  # e.g. a dashboard watches the clock
+            while events and events[0][0] <= until:
+                time_h, _, callback, argument = pop(events)
+                self.time = time_h
+                callback(argument)
+        else:
+            # Unobserved, Mesa's `time` Observable only stores the value in `_time`: store it
+            # directly and skip the descriptor's per-event cost (Mesa is pinned; see TOOLCHAIN.md).
+            while events and events[0][0] <= until:
+                time_h, _, callback, argument = pop(events)
+                self._time = time_h
+                callback(argument)
         self.time = max(self.time, until)
 
     def run(self) -> dict:
@@ -237,7 +260,7 @@ class OrgModel(mesa.Model):
         market = self.params.market
         draw = self.market_random
         # A fixed number of market draws per customer keeps the stream aligned across structures.
-        region = draw.randrange(market.regions)
+        region = _below(draw, market.regions)
         customized = draw.random() < market.customized_share
         wtp = max(0.05, draw.gauss(market.wtp_mean, market.wtp_sd))
         value = max(1.0, draw.gauss(market.order_value_mean, market.order_value_sd))
@@ -260,8 +283,8 @@ class OrgModel(mesa.Model):
     def _pick_staff(self) -> Employee:
         """The shorter queue of two staff picked at random (power of two choices)."""
         staff = self.staff
-        first = staff[self.org_random.randrange(len(staff))]
-        second = staff[self.org_random.randrange(len(staff))]
+        first = staff[_below(self.org_random, len(staff))]
+        second = staff[_below(self.org_random, len(staff))]
         return second if second.backlog < first.backlog else first
 
     def list_price(self) -> float:
@@ -479,7 +502,7 @@ class OrgModel(mesa.Model):
         self.schedule_at(self.market_random.expovariate(self._validation_rate), self._validation_request)
 
     def _validation_request(self, _=None) -> None:
-        requester = self.requesters[self.market_random.randrange(len(self.requesters))]
+        requester = self.requesters[_below(self.market_random, len(self.requesters))]
         self.request_decision(VALIDATION, requester, True)
         self.schedule_at(self.time + self.market_random.expovariate(self._validation_rate), self._validation_request)
 

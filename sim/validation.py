@@ -104,9 +104,10 @@ def _model(scenario: str, overrides: dict, seed: int):
     return OrgModel(load_scenario(scenario, overrides), rng=seed)
 
 
-def _validation_model(
+def validation_model(
     structure: str, span: int, employees: int, rate: float, service: float, days: int, seed: int, **extra
 ):
+    """A validation-mode model (pure queueing network) of the given shape and rates."""
     overrides = {
         "organization.structure": structure,
         "organization.span_of_control": span,
@@ -142,7 +143,7 @@ def jackson_network(span: int, employees: int, rate: float, service: float, days
     times: list[float] = []
     requesters = None
     for seed in SEEDS:
-        model = _validation_model("hierarchy", span, employees, rate, service, days, seed)
+        model = validation_model("hierarchy", span, employees, rate, service, days, seed)
         model.run()
         requesters = model.requesters
         times += _decision_times(model)
@@ -187,7 +188,7 @@ class BacklogSampler:
 @check("Little's law at the general manager")
 def littles_law() -> CheckResult:
     """L (sampled backlog of the GM) vs lambda (measured arrivals) x W (measured sojourn at the GM)."""
-    model = _validation_model("hierarchy", 4, 60, 0.02, 1.5, days=3000, seed=SEEDS[0])
+    model = validation_model("hierarchy", 4, 60, 0.02, 1.5, days=3000, seed=SEEDS[0])
     top = model.units["management"].members[0]
     sampler = BacklogSampler(model, top, every_h=0.37)  # not a divisor of the 8 h day: no aliasing
     model.run()
@@ -216,7 +217,7 @@ def holacracy_meeting_wait(interval_days: float = TACTICAL_INTERVAL_DAYS, days: 
     """Validation scenario under holacracy: every request waits for its circle's next tactical meeting."""
     times: list[float] = []
     for seed in SEEDS:
-        model = _validation_model(
+        model = validation_model(
             "holacracy", 4, 60, 0.02, 1.5, days, seed, **{"holacracy.tactical_interval_days": interval_days}
         )
         model.run()

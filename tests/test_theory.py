@@ -3,25 +3,17 @@
 import numpy as np
 import pytest
 
-from sim import OrgModel, load_scenario, theory
+from sim import theory
 from sim.calendar import Calendar, Recurrence
 from sim.metrics import measured_decisions
+from sim.validation import validation_model
 from tests.conftest import run_model
 
 SEEDS = (1, 2, 3, 4)
 
 
 def _validation_runs(structure, span, employees, rate, service, days=3000, **extra):
-    overrides = {
-        "organization.structure": structure,
-        "organization.span_of_control": span,
-        "organization.employees": employees,
-        "validation.request_rate_per_hour": rate,
-        "validation.manager_service_rate_per_hour": service,
-        "horizon_days": days,
-        **extra,
-    }
-    return [OrgModel(load_scenario("validation/queueing", overrides), rng=seed) for seed in SEEDS]
+    return [validation_model(structure, span, employees, rate, service, days, seed, **extra) for seed in SEEDS]
 
 
 def _pooled_mean_decision_time(models):

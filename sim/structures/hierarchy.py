@@ -23,6 +23,9 @@ class Hierarchy(Structure):
 
     def build(self, employees):
         model = self.model
+        self._chains: dict[int, tuple] = {}  # employee id -> managers above
+        self._common: dict[tuple[int, int], object] = {}  # (id, id) -> lowest common manager
+        self._paths: dict[tuple, tuple[Hop, ...]] = {}  # (requester id, kind or units) -> hops
         span = model.params.organization.span_of_control
         general_manager = model.units["management"].members[0]
         general_manager.level = 0
@@ -45,24 +48,44 @@ class Hierarchy(Structure):
         for employee in employees:
             employee.decision_rate = model.decision_rate(employee, len(employee.reports))
 
-    def chain_up(self, employee):
+    # The tree does not change while this structure is in place (a reorganization builds a new
+    # structure), so chains, common managers and paths are computed once and then looked up:
+    # paths are shared by every decision that takes them, hence tuples.
+
+    def chain_up(self, employee) -> tuple:
         """The managers above `employee`, nearest first."""
-        chain = []
-        boss = employee.manager
-        while boss is not None:
-            chain.append(boss)
-            boss = boss.manager
+        chains = self._chains
+        chain = chains.get(employee.unique_id)
+        if chain is None:
+            found = []
+            boss = employee.manager
+            while boss is not None:
+                found.append(boss)
+                boss = boss.manager
+            chain = chains[employee.unique_id] = tuple(found)
         return chain
 
     def lowest_common_manager(self, a, b):
-        above_a = [a, *self.chain_up(a)]
-        above_b = {id(x) for x in (b, *self.chain_up(b))}
-        for candidate in above_a:
-            if id(candidate) in above_b:
-                return candidate
-        raise RuntimeError("employees are not in one tree")
+        common = self._common
+        key = (a.unique_id, b.unique_id)
+        found = common.get(key)
+        if found is None:
+            above_b = {id(x) for x in (b, *self.chain_up(b))}
+            found = next((c for c in (a, *self.chain_up(a)) if id(c) in above_b), None)
+            if found is None:
+                raise RuntimeError("employees are not in one tree")
+            common[key] = found
+        return found
 
-    def decision_path(self, decision: Decision) -> list[Hop]:
+    def decision_path(self, decision: Decision) -> tuple[Hop, ...]:
+        paths = self._paths
+        key = (decision.requester.unique_id, decision.kind)
+        path = paths.get(key)
+        if path is None:
+            path = paths[key] = tuple(self._new_path(decision))
+        return path
+
+    def _new_path(self, decision: Decision) -> list[Hop]:
         requester = decision.requester
         if decision.kind == CUSTOMIZATION:
             return self._cross_unit_path(requester, CUSTOMIZATION_UNITS)
@@ -80,7 +103,15 @@ class Hierarchy(Structure):
                 break
         return path
 
-    def _cross_unit_path(self, requester, unit_names) -> list[Hop]:
+    def _cross_unit_path(self, requester, unit_names) -> tuple[Hop, ...]:
+        paths = self._paths
+        key = (requester.unique_id, tuple(unit_names))
+        path = paths.get(key)
+        if path is None:
+            path = paths[key] = tuple(self._new_cross_unit_path(requester, unit_names))
+        return path
+
+    def _new_cross_unit_path(self, requester, unit_names) -> list[Hop]:
         heads = [self.model.units[name].head for name in unit_names if name != requester.unit]
         if self.model.params.organization.ecommerce_placement == "integrated" and requester.unit == "ecommerce":
             # Integrated e-commerce asks R&D and production directly: no climb to a common manager.

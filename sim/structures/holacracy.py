@@ -54,8 +54,7 @@ class Circle:
         self.tensions.append(decision)
         if not self.tactical_pending:
             self.tactical_pending = True
-            model = self.structure.model
-            model.schedule_at(self.tactical.next_start(model.time + 1e-9), self.hold_tactical)
+            self.structure.model.at_next_meeting(self.tactical, self.hold_tactical)
 
     def hold_tactical(self, _=None) -> None:
         """Take up every tension raised since the last meeting, in order."""
@@ -77,8 +76,7 @@ class Circle:
     def call_governance(self) -> None:
         if not self.governance_pending:
             self.governance_pending = True
-            model = self.structure.model
-            model.schedule_at(self.governance.next_start(model.time + 1e-9), self.hold_governance)
+            self.structure.model.at_next_meeting(self.governance, self.hold_governance)
 
     def hold_governance(self, _=None) -> None:
         """Adapt policies and agreements to repeated tensions; resolve conflicts."""
