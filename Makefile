@@ -12,11 +12,19 @@ setup: $(READY)
 $(READY): pyproject.toml tools/setup.sh
 	tools/setup.sh
 
-test: $(READY)
+test: $(READY) browser assets
 	$(BIN)/python -m pytest -n 2 -q
 
+# The dashboard's browser tests need Debian's Chromium and Solara's assets from npm.
+.PHONY: browser assets
+browser:
+	tools/setup_browser.sh
+
+assets:
+	tools/fetch_assets.sh
+
 run: $(READY)
-	$(BIN)/orgsim compare baseline --seed 1 --structures hierarchy,holacracy,hybrid
+	$(BIN)/orgsim sweep experiments/size_sweep.toml --out results/size_sweep && $(BIN)/orgsim report results/size_sweep
 
 bench: $(READY)
 	$(BIN)/python benchmarks/run.py

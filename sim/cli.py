@@ -151,8 +151,9 @@ def validate(workers, only):
 @click.option("--dask-local", is_flag=True, help="Run on a Dask LocalCluster started here (--workers processes).")
 @click.option("--out", type=click.Path(file_okay=False), default=None, help="Results folder (default: results/<name>).")
 @click.option("--retry-failed", is_flag=True, help="Run again the runs that failed in an earlier sweep.")
+@click.option("--batch", type=click.IntRange(min=1), default=50, show_default=True, help="Finished runs per Parquet part file.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
-def sweep(experiment, workers, scheduler, dask_local, out, retry_failed, no_progress):
+def sweep(experiment, workers, scheduler, dask_local, out, retry_failed, batch, no_progress):
     """Run the EXPERIMENT file's design x replications; store the run table under --out (resumable)."""
     from sim.batch.experiment import ExperimentError, load_experiment
 
@@ -174,17 +175,22 @@ def sweep(experiment, workers, scheduler, dask_local, out, retry_failed, no_prog
     else:
         backend = ProcessPoolBackend(workers)
     out_dir = out or f"results/{loaded.name}"
+    if scheduler:
+        try:
+            backend.start()
+        except OSError as error:
+            _fail(f"--scheduler {scheduler}: cannot connect ({' '.join(str(error).split())})")
     click.echo(
         f"{loaded.name}: {len(loaded.scenarios)} design points x {len(loaded.seeds)} replications = {loaded.n_runs} runs -> {out_dir}",
         err=True,
     )
     try:
         result = run_sweep(loaded, out_dir, backend, retry_failed=retry_failed, progress=not no_progress,
-                           log=lambda message: click.echo(message, err=True))
-    except OSError as error:
-        if "Timed out" in str(error) or "connect" in str(error).lower():
-            _fail(f"--scheduler {scheduler}: cannot connect ({' '.join(str(error).split())})")
-        raise
+                           flush_rows=batch, log=lambda message: click.echo(message, err=True))
+    except KeyboardInterrupt:
+        click.echo(f"orgsim: interrupted; finished runs are stored in {out_dir}: run the same command again to resume",
+                   err=True)
+        sys.exit(130)
     rate = result.ran / result.seconds if result.seconds > 0 else float("nan")
     click.echo(
         f"{result.ran} runs in {result.seconds:.1f} s ({rate:.2f} runs/s), {result.failed} failed, "
@@ -207,6 +213,31 @@ def report(results_dir, out):
     except ReportError as error:
         _fail(str(error))
     click.echo(f"report written to {path}", err=True)
+
+
+@main.command()
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True, help="Port on 127.0.0.1.")
+def dashboard(port):
+    """Serve the interactive dashboard on 127.0.0.1 (works offline; Ctrl-C stops it)."""
+    from sim.dashboard import serve
+
+    problem = serve.problem_before_start(port)
+    if problem:
+        _fail(problem)
+    process = serve.start(port)
+    try:
+        if not serve.wait_until_listening(port, process):
+            process.terminate()
+            _fail(f"the dashboard server did not start (exit code {process.wait()})")
+        click.echo(f"orgsim dashboard: http://{serve.HOST}:{port}  (Ctrl-C to stop)")
+        sys.exit(process.wait())
+    except KeyboardInterrupt:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except Exception:
+            process.kill()
+        click.echo("orgsim dashboard: stopped", err=True)
 
 
 @main.command()

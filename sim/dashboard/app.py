@@ -7,7 +7,7 @@ another's. Nothing model-related is created at module level.
 
 from __future__ import annotations
 
-import time
+import asyncio
 
 import solara
 
@@ -35,6 +35,7 @@ def Page():
     version = solara.use_reactive(session.version)  # bumps when the company changes: panels redraw
     error = solara.use_reactive(None)
     playing = solara.use_reactive(False)
+    speed = solara.use_reactive(1)  # days per update while playing
 
     def rebuild(settings: Settings) -> None:
         playing.set(False)
@@ -55,20 +56,21 @@ def Page():
         except ScenarioError as problem:
             error.set(str(problem))
 
-    def step() -> None:
+    def step(days: int = 1) -> None:
         try:
-            session.step(1)
+            session.step(days)
         except Exception as problem:  # a model error must not break the session
             error.set(f"The model stopped: {problem}")
         version.set(session.version)
 
-    def play_loop() -> None:
+    async def play_loop() -> None:
+        # On the session's event loop, like a click on Step: each day renders before the next.
         while playing.value:
             if session.finished:
                 playing.set(False)
                 break
-            step()
-            time.sleep(PLAY_PAUSE_S)
+            step(max(1, min(int(speed.value), int(session.horizon_days - session.day))))
+            await asyncio.sleep(PLAY_PAUSE_S)
 
     solara.lab.use_task(play_loop, dependencies=[playing.value])
 
@@ -82,9 +84,9 @@ def Page():
             solara.Error(error.value, classes=["orgsim-error"])
         with solara.lab.Tabs(lazy=True):
             with solara.lab.Tab("Simulation"):
-                RunControls(session, playing, step, lambda: rebuild(session.settings), snapshot)
+                RunControls(session, playing, lambda: step(1), lambda: rebuild(session.settings), snapshot, speed)
                 MetricCards(snapshot)
-                TimeSeriesPanel(snapshot)
+                TimeSeriesPanel(snapshot, session.company)
                 with solara.Columns([5, 8]):
                     LossPanel(snapshot)
                     OrgPanel(snapshot)

@@ -31,12 +31,29 @@ from sim.dashboard.session import (
 )
 from sim.scenario import ScenarioError
 
-CAPTION_STYLE = {"color": "#555555", "font-size": "0.9em", "margin": "0 0 8px 0"}
+CAPTION_STYLE = "color: #555555; font-size: 0.9em; margin: 0 0 8px 0;"
+
+
+def markdown_html(text: str, escape: bool = True) -> str:
+    """Markdown to HTML on the server. (solara.Markdown would load mermaid from a CDN: not offline.)"""
+    import html
+
+    import markdown
+
+    if escape:
+        text = html.escape(text, quote=False)
+    return markdown.markdown(text, extensions=["tables"])
+
+
+@solara.component
+def Md(text: str, style: str = "", classes: list[str] = [], escape: bool = True):
+    """Markdown rendered to plain HTML (no JavaScript, nothing fetched)."""
+    solara.HTML(tag="div", unsafe_innerHTML=markdown_html(text, escape), style=style, classes=classes)
 
 
 @solara.component
 def Caption(text: str):
-    solara.Markdown(text, style=CAPTION_STYLE)
+    Md(text, style=CAPTION_STYLE, classes=["orgsim-caption"])
 
 
 # --------------------------------------------------------------------------- settings
@@ -79,7 +96,7 @@ def SettingsPanel(draft: solara.Reactive[Settings], on_scenario: Callable[[str],
 
 @solara.component
 def RunControls(session: Session, playing: solara.Reactive[bool], on_step: Callable[[], None],
-                on_reset: Callable[[], None], snapshot: Snapshot):
+                on_reset: Callable[[], None], snapshot: Snapshot, speed: solara.Reactive[int]):
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
         solara.Button("Reset", icon_name="mdi-restart", on_click=on_reset, classes=["orgsim-reset"])
         solara.Button("Step (1 day)", icon_name="mdi-skip-next", on_click=on_step, disabled=playing.value,
@@ -89,7 +106,9 @@ def RunControls(session: Session, playing: solara.Reactive[bool], on_step: Calla
         else:
             solara.Button("Play", icon_name="mdi-play", on_click=lambda: playing.set(True),
                           disabled=snapshot.day >= snapshot.horizon_days, classes=["orgsim-play"])
-    Caption("Step runs one working day (8 hours). Play runs day after day until the scenario's horizon.")
+        solara.Select("Days per update when playing", values=[1, 5, 20], value=speed, style={"max-width": "220px"})
+    Caption("Step runs one working day (8 hours). Play runs day after day until the scenario's horizon; "
+            "more days per update make it faster.")
 
 
 # --------------------------------------------------------------------------- metrics
@@ -126,10 +145,11 @@ def MetricCards(snapshot: Snapshot):
 
 
 @solara.component
-def TimeSeriesPanel(snapshot: Snapshot):
-    figure = solara.use_memo(lambda: charts.timeseries_figure(snapshot.frame, snapshot.horizon_days),
-                             [snapshot.version])
-    solara.FigureMatplotlib(figure, dependencies=[snapshot.version], format="png")
+def TimeSeriesPanel(snapshot: Snapshot, company: int):
+    # One chart per company (`company` changes on reset); each day only its data change.
+    chart = solara.use_memo(lambda: charts.TimeSeriesChart(snapshot.horizon_days), [company])
+    image = solara.use_memo(lambda: charts.png(chart.draw(snapshot.frame)), [snapshot.version, company])
+    solara.Image(image, width="100%")
     Caption(
         "Day by day: how long decisions took, how many conflicts opened and are still open, and how many "
         "inquiries became orders so far. Rising decision time with flat demand points at a bottleneck."
@@ -138,22 +158,39 @@ def TimeSeriesPanel(snapshot: Snapshot):
 
 @solara.component
 def LossPanel(snapshot: Snapshot):
-    figure = solara.use_memo(lambda: charts.loss_figure(snapshot.summary), [snapshot.version])
-    solara.FigureMatplotlib(figure, dependencies=[snapshot.version], format="png")
-    Caption(
-        "Why customers did not buy: the price (no discount granted in time or possible), the product "
-        "(customization refused), a slow answer (the lead went cold), or a dealer that kept the sale."
-    )
+    """Where the inquiries went, as plain HTML bars (instant to update)."""
+    s = snapshot.summary
+    values = {key: int(s.get(key) or 0) for key in charts.OUTCOME_LABELS}
+    total = sum(values.values())
+    largest = max(1, *values.values())
+    rows = []
+    for key, label in charts.OUTCOME_LABELS.items():
+        value = values[key]
+        share = f" ({value / total:.0%})" if total else ""
+        rows.append(
+            f'<div style="display:flex;align-items:center;margin:2px 0">'
+            f'<span style="display:inline-block;flex:0 0 110px;font-size:0.85em">{label}</span>'
+            f'<span style="display:inline-block;height:14px;width:{70 * value / largest:.1f}%;'
+            f'background:{charts.OUTCOME_COLOURS[key]};margin-right:6px"></span>'
+            f'<span style="font-size:0.8em;white-space:nowrap">{value:,}{share}</span></div>'
+        )
+    with solara.Column(gap="0px", classes=["orgsim-losses"]):
+        Md("**What became of the inquiries**")
+        solara.HTML(tag="div", unsafe_innerHTML="".join(rows))
+        Caption(
+            "Why customers did not buy: the price (no discount granted in time or possible), the product "
+            "(customization refused), a slow answer (the lead went cold), or a dealer that kept the sale."
+        )
 
 
 @solara.component
 def OrgPanel(snapshot: Snapshot):
     view = snapshot.org
-    figure = solara.use_memo(lambda: orgchart.org_figure(view), [snapshot.version])
+    image = solara.use_memo(lambda: charts.png(orgchart.org_figure(view)), [snapshot.version])
     title = "Circles" if view.kind == "circles" else "Org chart"
     with solara.Column(classes=[f"orgsim-org-{view.kind}"], gap="0px"):
-        solara.Markdown(f"**{title}** ({snapshot.structure})")
-        solara.FigureMatplotlib(figure, dependencies=[snapshot.version], format="png")
+        Md(f"**{title}** ({snapshot.structure})")
+        solara.Image(image, width="100%")
         Caption(f"{view.note} Colour shows the longest queue of work waiting there: dark red is the bottleneck. "
                 f"{view.bottleneck}")
 
@@ -204,7 +241,7 @@ def CompareView(settings: Settings, default_days: int):
     comparison: Comparison | None = result.value
     lines = solara.use_memo(lambda: comparison and charts.compare_figure(comparison.frames), [id(comparison)])
     bars = solara.use_memo(lambda: comparison and charts.compare_bars(comparison.summaries), [id(comparison)])
-    solara.Markdown("### Hierarchy, holacracy and hybrid side by side")
+    Md("### Hierarchy, holacracy and hybrid side by side")
     Caption(
         "The company in the side panel runs under each structure on the same seed, so every structure meets "
         "exactly the same customers; only how the company decides differs."
@@ -230,7 +267,7 @@ def CompareView(settings: Settings, default_days: int):
         )
         solara.FigureMatplotlib(bars, dependencies=[id(comparison)], format="png")
         Caption("The headline metrics at the end of the comparison.")
-        solara.Markdown(summary_markdown(comparison))
+        Md(summary_markdown(comparison))
 
 
 # --------------------------------------------------------------------------- sweep results
@@ -241,7 +278,7 @@ def ResultsView():
     folder = solara.use_reactive(DEFAULT_RESULTS_DIR)
     chosen = solara.use_reactive(None)
     found = solara.use_memo(lambda: open_results(folder.value), [folder.value])
-    solara.Markdown("### A finished sweep's figures")
+    Md("### A finished sweep's figures")
     Caption(
         "Open the results folder of `orgsim sweep` / `orgsim report` (relative to where the dashboard was "
         "started) and browse its figures."
@@ -262,4 +299,4 @@ def ResultsView():
     solara.Image(data, width="100%", classes=["orgsim-result-figure"])
     if found.report:
         with solara.Details("report.md"):
-            solara.Markdown(found.report)
+            Md(found.report)

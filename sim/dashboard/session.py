@@ -7,7 +7,6 @@ the drawing of panels from seeing the model half-way through a day.
 
 from __future__ import annotations
 
-import io
 import math
 import threading
 from dataclasses import asdict, dataclass, replace
@@ -155,6 +154,7 @@ class Session:
         self.model = None
         self.settings: Settings | None = None
         self.version = 0  # bumps on every change, so panels know when to redraw
+        self.company = 0  # bumps when a new company is built
         error = self.reset(settings or Settings())
         if error:  # a scenario that cannot be loaded: fall back to the defaults
             self.reset(Settings())
@@ -169,6 +169,7 @@ class Session:
             self.model = model
             self.settings = settings
             self.version += 1
+            self.company += 1
         return None
 
     @property

@@ -1,0 +1,309 @@
+"""The dashboard's parts without a browser: session, export, org view, charts, compare, results, serving."""
+
+import io
+import os
+import socket
+import subprocess
+import sys
+
+import ipywidgets
+import pandas as pd
+import pytest
+import solara
+
+from sim import metrics
+from sim.dashboard import charts, orgchart, serve
+from sim.dashboard.session import (
+    SUMMARY_COLUMNS,
+    Session,
+    Settings,
+    build_scenario,
+    compare_structures,
+    format_value,
+    open_results,
+    scenario_names,
+)
+from sim.scenario import ScenarioError
+
+
+def png_bytes(figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- settings and session
+
+
+@pytest.mark.parametrize("name", scenario_names())
+def test_every_bundled_scenario_gives_settings_that_build(name):
+    settings = Settings.for_scenario(name)
+    assert build_scenario(settings).name == load_name(name)
+
+
+def load_name(name):
+    from sim import load_scenario
+
+    return load_scenario(name).name
+
+
+@pytest.mark.parametrize(
+    "changes, key",
+    [
+        ({"employees": 3}, "organization.employees"),
+        ({"extra": "market.price_premium=banana"}, "market.price_premium"),
+        ({"extra": "no_equals_sign"}, "expected dotted.key=value"),
+        ({"extra": "organization.nonsense=1"}, "organization.nonsense"),
+    ],
+)
+def test_invalid_settings_raise_one_line_scenario_errors(changes, key):
+    with pytest.raises(ScenarioError) as error:
+        build_scenario(Settings().with_(**changes))
+    assert key in str(error.value)
+    assert "\n" not in str(error.value)
+
+
+def test_extra_settings_reach_the_scenario():
+    scenario = build_scenario(Settings(extra="market.price_premium=0.3, policies.remote_share=0.5"))
+    assert scenario.market.price_premium == 0.3
+    assert scenario.policies.remote_share == 0.5
+
+
+def test_session_steps_a_working_day_and_keeps_the_old_company_on_invalid_input():
+    session = Session()
+    session.step()
+    assert session.day == 1
+    model = session.model
+    problem = session.reset(session.settings.with_(employees=3))
+    assert "organization.employees" in problem
+    assert session.model is model and session.day == 1
+    assert session.reset(session.settings.with_(structure="holacracy")) is None
+    assert session.day == 0 and session.model.structure.name == "holacracy"
+
+
+def test_sessions_are_independent():
+    first, second = Session(), Session()
+    first.step(3)
+    assert second.day == 0 and first.model is not second.model
+
+
+def test_csv_exports_use_the_contract_columns():
+    session = Session(Settings(employees=40))
+    empty = pd.read_csv(io.StringIO(session.timeseries_csv()))
+    assert tuple(empty.columns) == tuple(metrics.DAILY_REPORTERS) and len(empty) == 0
+    session.step(3)
+    frame = pd.read_csv(io.StringIO(session.timeseries_csv()))
+    assert tuple(frame.columns) == tuple(metrics.DAILY_REPORTERS)
+    assert list(frame["day"]) == [1.0, 2.0, 3.0]
+    summary = pd.read_csv(io.StringIO(session.summary_csv()))
+    assert tuple(summary.columns) == SUMMARY_COLUMNS == metrics.RUN_FIELDS + metrics.HEADLINE_METRICS
+    assert summary.loc[0, "employees"] == 40
+
+
+def test_format_value():
+    assert format_value(float("nan")) == "–"
+    assert format_value(12345.6) == "12,346"
+    assert format_value(0.5) == "0.5"
+    assert format_value(7) == "7"
+
+
+# --------------------------------------------------------------------------- org view and charts
+
+
+def view_of(structure, employees, days=3):
+    session = Session(Settings(structure=structure, employees=employees))
+    session.step(days)
+    return session.snapshot().org
+
+
+def test_small_hierarchy_shows_everyone():
+    view = view_of("hierarchy", 30)
+    assert view.kind == "hierarchy" and len(view.graph) == 30
+
+
+def test_large_hierarchy_shows_managers_only_and_stays_small():
+    view = view_of("hierarchy", 200)
+    assert 10 < len(view.graph) < 60
+    assert "Managers only" in view.note
+    huge = view_of("hierarchy", 3000, days=1)
+    assert len(huge.graph) <= orgchart.MAX_NODES
+    assert sum(d["people"] for _, d in huge.graph.nodes(data=True)) == 3000
+
+
+def test_holacracy_shows_circles_sized_by_members():
+    session = Session(Settings(structure="holacracy", employees=200))
+    session.step(3)
+    view = session.snapshot().org
+    circles = session.model.structure.circles
+    assert view.kind == "circles" and len(view.graph) == len(circles)
+    assert {d["people"] for _, d in view.graph.nodes(data=True)} == {len(c.members) for c in circles}
+
+
+def test_hybrid_hangs_its_circles_under_the_ecommerce_head():
+    view = view_of("hybrid", 200)
+    squares = [n for n, d in view.graph.nodes(data=True) if d["shape"] == "s"]
+    assert squares and all(view.graph.in_degree(n) == 1 for n in squares)
+
+
+def test_the_bottleneck_is_the_longest_queue():
+    session = Session(Settings(employees=200))
+    session.step(20)
+    view = session.snapshot().org
+    worst = max(session.model.employees, key=lambda e: e.backlog)
+    assert f"with {worst.backlog} item(s)" in view.bottleneck
+    assert view.max_backlog == max(d["backlog"] for _, d in view.graph.nodes(data=True))
+
+
+@pytest.mark.parametrize("structure", ["hierarchy", "holacracy", "hybrid"])
+def test_figures_draw(structure):
+    session = Session(Settings(structure=structure, employees=60))
+    snapshot = session.snapshot()  # day 0: empty series must draw too
+    assert png_bytes(charts.timeseries_figure(snapshot.frame, snapshot.horizon_days))[:4] == b"\x89PNG"
+    session.step(5)
+    snapshot = session.snapshot()
+    for figure in (
+        charts.timeseries_figure(snapshot.frame, snapshot.horizon_days),
+        orgchart.org_figure(snapshot.org),
+    ):
+        assert len(png_bytes(figure)) > 5_000
+
+
+def test_compare_runs_every_structure_on_the_same_customers():
+    comparison = compare_structures(Settings(employees=60), days=10)
+    assert list(comparison.summaries) == ["hierarchy", "holacracy", "hybrid"]
+    assert len({s["inquiries"] for s in comparison.summaries.values()}) == 1  # same market stream
+    assert list(comparison.table().columns) == ["hierarchy", "holacracy", "hybrid"]
+    assert len(png_bytes(charts.compare_figure(comparison.frames))) > 5_000
+    assert len(png_bytes(charts.compare_bars(comparison.summaries))) > 5_000
+    with pytest.raises(ScenarioError):
+        compare_structures(Settings(employees=2), days=1)
+
+
+# --------------------------------------------------------------------------- sweep results
+
+
+def test_results_folder(tmp_path):
+    assert "no such folder" in open_results(str(tmp_path / "missing")).problem
+    assert "no *.png" in open_results(str(tmp_path)).problem
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures" / "b.png").write_bytes(b"\x89PNG")
+    (tmp_path / "a.png").write_bytes(b"\x89PNG")
+    (tmp_path / "report.md").write_text("# Report")
+    found = open_results(str(tmp_path))
+    assert found.problem is None and found.report == "# Report"
+    assert [p.name for p in found.figures] == ["a.png", "b.png"]
+    assert "is a file" in open_results(str(tmp_path / "a.png")).problem
+    assert open_results("  ").problem
+
+
+# --------------------------------------------------------------------------- components, rendered in Python
+
+
+def widgets_of(root):
+    seen, stack = set(), [root]
+    while stack:
+        widget = stack.pop()
+        if id(widget) in seen:
+            continue
+        seen.add(id(widget))
+        yield widget
+        for name in widget.keys:
+            value = getattr(widget, name, None)
+            for child in value if isinstance(value, (list, tuple)) else [value]:
+                if isinstance(child, ipywidgets.Widget):
+                    stack.append(child)
+
+
+def with_class(root, name):
+    return [w for w in widgets_of(root) if name in (getattr(w, "class_", None) or "").split()]
+
+
+def metric_text(root, key):
+    card = with_class(root, f"orgsim-metric-{key}")[0]
+    return with_class(card, "orgsim-metric-value")[0].children[0]
+
+
+@pytest.fixture
+def kernel_context():
+    """A virtual kernel like the one a browser session gets (tasks and reactives need one)."""
+    from solara.server import kernel, kernel_context
+
+    context = kernel_context.VirtualKernelContext(id="unit-test", kernel=kernel.Kernel(), session_id="unit-session")
+    previous = kernel_context.get_current_context() if kernel_context.has_current_context() else None
+    kernel_context.set_current_context(context)
+    try:
+        yield context
+    finally:
+        kernel_context.set_current_context(previous)
+        context.close()
+
+
+def test_page_renders_and_steps_without_a_browser(kernel_context):
+    from sim.dashboard.app import Page
+
+    box, rc = solara.render(Page(), handle_error=False)
+    try:
+        assert metric_text(box, "day") == "0 of 120"
+        with_class(box, "orgsim-step")[0].click()
+        assert metric_text(box, "day") == "1 of 120"
+        assert metric_text(box, "inquiries") != "0"
+        assert with_class(box, "orgsim-org-hierarchy")
+    finally:
+        rc.close()
+
+
+def test_settings_panel_changes_the_structure(kernel_context):
+    from sim.dashboard.components import SettingsPanel
+
+    draft = solara.reactive(Settings())
+    box, rc = solara.render(SettingsPanel(draft, lambda name: None), handle_error=False)
+    try:
+        toggle = with_class(box, "orgsim-structure")[0]
+        toggle.v_model = 1  # the second button: holacracy
+        assert draft.value.structure == "holacracy"
+    finally:
+        rc.close()
+
+
+# --------------------------------------------------------------------------- serving
+
+
+def test_dashboard_refuses_to_start_without_assets(tmp_path, monkeypatch):
+    monkeypatch.setenv("ORGSIM_ASSETS_DIR", str(tmp_path))
+    assert "tools/fetch_assets.sh" in serve.problem_before_start(8765)
+    result = subprocess.run(
+        [sys.executable, "-m", "sim", "dashboard", "--port", "8765"],
+        capture_output=True, text=True, env={**os.environ, "ORGSIM_ASSETS_DIR": str(tmp_path)}, timeout=60,
+    )
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "fetch_assets" in result.stderr
+
+
+def test_dashboard_refuses_a_busy_port():
+    with socket.socket() as taken:
+        taken.bind((serve.HOST, 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert not serve.port_free(port)
+        problem = serve.problem_before_start(port)
+        assert problem and ("in use" in problem or "assets" in problem)
+
+
+def test_server_command_is_offline_and_local():
+    command = serve.server_command(9001)
+    assert command[-6:] == ["--host", "127.0.0.1", "--port", "9001", "--no-open", "--production"]
+    env = serve.server_env(serve.assets_dir())
+    assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+    assert env["SOLARA_ASSETS_PROXY_CACHE_DIR"].endswith(".assets") or "ORGSIM_ASSETS_DIR" in os.environ
+
+
+def test_the_reused_time_series_chart_rescales_as_days_come_in():
+    session = Session(Settings(employees=200))
+    chart = charts.TimeSeriesChart(session.horizon_days)
+    chart.draw(session.snapshot().frame)
+    session.step(20)
+    chart.draw(session.snapshot().frame)
+    frame = session.snapshot().frame
+    decision_axes, conflict_axes, _ = chart.axes
+    assert decision_axes.get_ylim()[1] >= frame["decision_time_mean_h"].max()
+    assert conflict_axes.get_ylim()[1] >= frame["conflicts_open"].max()
