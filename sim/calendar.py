@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 
 EPSILON_H = 1e-9  # times closer than this are the same instant
+FREE_MARGIN_H = 1e-6  # Calendar.finish_time's shortcut stays this far from the next meeting
 MAX_SPAN_H = 100_000.0  # no job is pushed this far by meetings unless the calendar is full
 
 
@@ -49,14 +50,21 @@ class Recurrence:
 class Calendar:
     """The meetings one group of employees attends."""
 
-    __slots__ = ("recurrences",)
+    __slots__ = ("_free_from", "_free_until", "recurrences")
 
     def __init__(self, recurrences: list[Recurrence] | None = None):
         self.recurrences = [r for r in (recurrences or []) if r.duration_h > 0]
+        # The last meeting-free stretch found: no meeting in progress at `_free_from`, and the
+        # next one starts at `_free_until`. Inside it (FREE_MARGIN_H short of its end, far wider
+        # than the rounding tolerances) the loop below would find nothing and return start + work.
+        self._free_from = math.inf
+        self._free_until = -math.inf
 
     def finish_time(self, start: float, work_h: float) -> float:
         """When `work_h` hours of work begun at `start` end, meetings skipped."""
         if not self.recurrences:
+            return start + work_h
+        if self._free_from <= start and start + work_h <= self._free_until - FREE_MARGIN_H:
             return start + work_h
         t, remaining = start, work_h
         while True:
@@ -67,6 +75,7 @@ class Calendar:
                 t = max(end for _, end in in_meeting)
                 continue
             next_meeting = min(r.next_start(t) for r in self.recurrences)
+            self._free_from, self._free_until = t, next_meeting
             if t + remaining <= next_meeting:
                 return t + remaining
             remaining -= next_meeting - t

@@ -1,0 +1,439 @@
+"""`make bench`: the performance figures quoted in the README (issue 4).
+
+Every case runs in a fresh subprocess (`run.py --case ...`), so its peak
+resident memory (ru_maxrss) is its own and one case's garbage cannot slow the
+next. Timings are medians over repetitions; the table goes to stdout and to
+benchmarks/results.md.
+
+    python benchmarks/run.py               # everything (about 5-10 minutes on 2 cores)
+    python benchmarks/run.py --quick       # one repetition each, no 10,000-employee runs
+    python benchmarks/run.py --only scale  # validation | small | scale | batch
+
+Cases:
+- validation: the hierarchy validation network (scenarios/validation/queueing.toml
+  with every rate x20, run for 700 days: ~100,000 decisions) in decisions
+  completed per wall second of the run loop, next to the same network as a bare
+  heapq loop (benchmarks/reference_heapq.py);
+- yy_company (10 months) and the baseline company at 1,000, 3,000 and 10,000
+  employees for a year (260 working days), under each structure: wall time
+  (building, running and summarizing) and peak memory; the runtime exponent is
+  the least-squares slope of log(wall) against log(employees);
+- 40 baseline runs (seeds 0..39) on a ProcessPoolExecutor of 1 and of 2 workers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+STRUCTURES = ("hierarchy", "holacracy", "hybrid")
+YEAR_DAYS = 260
+SIZES = (1_000, 3_000, 10_000)
+# The bundled validation network (span 4, 60 staff) with every rate scaled by 20: the same
+# queueing network (utilization 0.6 at the top) on a clock 20 times faster, so the run loop
+# handles ~140 decisions a day and the once-a-day observation does not dominate.
+VALIDATION_SCALE = 20
+VALIDATION_DAYS = 700
+VALIDATION_SEED = 7
+BATCH_RUNS = 40
+
+# Targets (issue 4).
+TARGET_RATIO = 0.5  # validation throughput at least half the bare-heapq reference
+TARGET_YY_S = 1.0
+TARGET_1K_S = 5.0
+TARGET_10K_S = 60.0
+TARGET_10K_MIB = 1024.0
+TARGET_EXPONENT = 1.1
+TARGET_SPEEDUP = 1.8
+
+
+# --------------------------------------------------------------------------- cases (run in a subprocess)
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
+
+
+def case_validation(seed: int) -> dict:
+    from benchmarks.reference_heapq import simulate, tree_of
+    from sim import load_scenario
+    from sim.model import OrgModel
+    from sim.scenario import WORKING_HOURS_PER_DAY
+
+    bundled = load_scenario("validation/queueing").validation
+    scenario = load_scenario(
+        "validation/queueing",
+        {
+            "horizon_days": VALIDATION_DAYS,
+            "validation.request_rate_per_hour": bundled.request_rate_per_hour * VALIDATION_SCALE,
+            "validation.manager_service_rate_per_hour": bundled.manager_service_rate_per_hour * VALIDATION_SCALE,
+        },
+    )
+    model = OrgModel(scenario, rng=seed)
+    started, cpu = time.perf_counter(), time.process_time()
+    model.run_until(scenario.horizon_hours)
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    summary = model.summary()
+    done = sum(d.decided_h is not None for d in model.decisions)
+    validation = scenario.validation
+    chains, stations = tree_of(model)
+    reference = simulate(
+        chains,
+        stations,
+        validation.request_rate_per_hour,
+        validation.manager_service_rate_per_hour,
+        scenario.horizon_hours,
+        validation.warmup_days * WORKING_HOURS_PER_DAY,
+        seed=seed,
+    )
+    from sim import theory
+
+    return {
+        "decisions": done,
+        "wall_s": wall,
+        "decisions_per_s": done / wall,
+        "cpu_s": cpu,
+        "mean_h": summary["decision_time_mean_h"],
+        "ref_decisions": reference["decisions"],
+        "ref_wall_s": reference["wall_s"],
+        "ref_cpu_s": reference["cpu_s"],
+        "ref_decisions_per_s": reference["decisions_per_s"],
+        "ref_mean_h": reference["decision_time_mean_h"],
+        "jackson_mean_h": theory.hierarchy_expected_decision_time(
+            model.requesters, validation.request_rate_per_hour, validation.manager_service_rate_per_hour
+        ),
+        "peak_mib": _peak_mib(),
+    }
+
+
+def case_scale(scenario_name: str, structure: str, employees: int | None, days: int | None, seed: int) -> dict:
+    from sim import load_scenario
+    from sim.model import OrgModel
+
+    overrides: dict = {"organization.structure": structure}
+    if employees is not None:
+        overrides["organization.employees"] = employees
+    if days is not None:
+        overrides["horizon_days"] = days
+    scenario = load_scenario(scenario_name, overrides)
+    started, cpu = time.perf_counter(), time.process_time()
+    model = OrgModel(scenario, rng=seed)
+    built = time.perf_counter()
+    model.run_until(scenario.horizon_hours)
+    ran = time.perf_counter()
+    summary = model.summary()
+    ended = time.perf_counter()
+    return {
+        "wall_s": ended - started,
+        "cpu_s": time.process_time() - cpu,
+        "build_s": built - started,
+        "run_s": ran - built,
+        "summary_s": ended - ran,
+        "peak_mib": _peak_mib(),
+        "inquiries": summary["inquiries"],
+        "decisions": summary["decisions"],
+    }
+
+
+def _baseline_run(seed: int) -> dict:
+    from sim import load_scenario
+    from sim.model import OrgModel
+
+    return OrgModel(load_scenario("baseline"), rng=seed).run()
+
+
+def case_batch(workers: int, runs: int) -> dict:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    import sim.model  # noqa: F401  (imported before forking, as a batch runner would)
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    context = multiprocessing.get_context(method)
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        summaries = list(pool.map(_baseline_run, range(runs)))
+    wall = time.perf_counter() - started
+    digest = hashlib.sha256(json.dumps(summaries, sort_keys=True, default=repr).encode()).hexdigest()[:16]
+    return {"wall_s": wall, "start_method": context.get_start_method(), "digest": digest, "peak_mib": _peak_mib()}
+
+
+def run_case(argv: list[str]) -> dict:
+    kind, *rest = argv
+    if kind == "validation":
+        return case_validation(int(rest[0]))
+    if kind == "scale":
+        scenario, structure, employees, days, seed = rest
+        return case_scale(
+            scenario,
+            structure,
+            None if employees == "-" else int(employees),
+            None if days == "-" else int(days),
+            int(seed),
+        )
+    if kind == "batch":
+        return case_batch(int(rest[0]), int(rest[1]))
+    raise SystemExit(f"unknown case {kind}")
+
+
+# --------------------------------------------------------------------------- driver
+
+
+def in_subprocess(*args) -> dict:
+    command = [sys.executable, str(Path(__file__).resolve()), "--case", *map(str, args)]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=900, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, args))} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def repeated(reps: int, *args, label: str) -> list[dict]:
+    results = []
+    for rep in range(reps):
+        started = time.perf_counter()
+        results.append(in_subprocess(*args))
+        print(f"  {label} [{rep + 1}/{reps}] {time.perf_counter() - started:.1f}s", file=sys.stderr, flush=True)
+    return results
+
+
+def median(results: list[dict], key: str) -> float:
+    return statistics.median(r[key] for r in results)
+
+
+def machine() -> dict:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        cpu = platform.processor() or "unknown"
+    memory = "unknown"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    from importlib.metadata import PackageNotFoundError, version
+
+    packages = {}
+    for name in ("mesa", "numpy", "pandas", "pydantic"):
+        try:
+            packages[name] = version(name)
+        except PackageNotFoundError:
+            packages[name] = "-"
+    try:
+        commit = subprocess.run(
+            ["git", "describe", "--always", "--dirty"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=10,
+            check=False,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = "-"
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "usable_cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "memory": memory,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "packages": packages,
+        "commit": commit or "-",
+        "load": os.getloadavg() if hasattr(os, "getloadavg") else None,
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def loglog_slope(points: list[tuple[float, float]]) -> float:
+    xs = [math.log(x) for x, _ in points]
+    ys = [math.log(y) for _, y in points]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+
+
+def verdict(ok: bool) -> str:
+    return "pass" if ok else "**FAIL**"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--case", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    parser.add_argument("--quick", action="store_true", help="one repetition each, no 10,000-employee runs")
+    parser.add_argument("--reps", type=int, default=3, help="repetitions of the small cases (default 3)")
+    parser.add_argument("--reps-large", type=int, default=1, help="repetitions at 10,000 employees (default 1)")
+    parser.add_argument("--only", choices=("validation", "small", "scale", "batch"), action="append")
+    parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results.md"), help="markdown file ('-': none)")
+    args = parser.parse_args()
+    if args.case:
+        print(json.dumps(run_case(args.case)))
+        return
+
+    reps = 1 if args.quick else args.reps
+    reps_large = args.reps_large
+    sizes = SIZES[:2] if args.quick else SIZES
+    wanted = set(args.only or ("validation", "small", "scale", "batch"))
+    info = machine()
+    started = time.perf_counter()
+    rows: list[tuple[str, str, str, str]] = []  # measure, value, target, verdict
+
+    if "validation" in wanted:
+        results = repeated(reps, "validation", VALIDATION_SEED, label="validation network")
+        dps, ref = median(results, "decisions_per_s"), median(results, "ref_decisions_per_s")
+        cpu_ratio = median(
+            [{"r": (r["ref_cpu_s"] / r["ref_decisions"]) / (r["cpu_s"] / r["decisions"])} for r in results], "r"
+        )
+        first = results[0]
+        rows.append(
+            (
+                f"Validation network (queueing.toml, rates x{VALIDATION_SCALE}, {VALIDATION_DAYS:,} days): orgsim decisions/s",
+                f"{dps:,.0f} ({first['decisions']:,} decisions, mean {first['mean_h']:.4f} h)",
+                "",
+                "",
+            )
+        )
+        rows.append(
+            (
+                "Same network, bare heapq (benchmarks/reference_heapq.py): decisions/s",
+                (
+                    f"{ref:,.0f} ({first['ref_decisions']:,} decisions, mean {first['ref_mean_h']:.4f} h;"
+                    f" Jackson network {first['jackson_mean_h']:.4f} h)"
+                ),
+                "",
+                "",
+            )
+        )
+        rows.append(
+            (
+                "Throughput ratio orgsim / heapq",
+                f"{dps / ref:.2f} (on CPU time {cpu_ratio:.2f})",
+                f">= {TARGET_RATIO} (within 2x)",
+                verdict(dps / ref >= TARGET_RATIO),
+            )
+        )
+
+    if "small" in wanted:
+        for structure in STRUCTURES:
+            results = repeated(reps, "scale", "yy_company", structure, "-", "-", 3, label=f"yy_company {structure}")
+            wall, peak = median(results, "wall_s"), max(r["peak_mib"] for r in results)
+            rows.append(
+                (
+                    f"yy_company, 10 months, {structure}: wall / peak RSS",
+                    f"{wall:.2f} s / {peak:.0f} MiB (CPU {median(results, 'cpu_s'):.2f} s)",
+                    f"< {TARGET_YY_S:g} s",
+                    verdict(wall < TARGET_YY_S),
+                )
+            )
+
+    if "scale" in wanted:
+        for structure in STRUCTURES:
+            points, cpu_points = [], []
+            for size in sizes:
+                n_reps = reps_large if size >= 10_000 else reps
+                results = repeated(
+                    n_reps, "scale", "baseline", structure, size, YEAR_DAYS, 1, label=f"{size:,} employees {structure}"
+                )
+                wall, peak = median(results, "wall_s"), max(r["peak_mib"] for r in results)
+                run = median(results, "run_s")
+                points.append((size, wall))
+                cpu_points.append((size, median(results, "cpu_s")))
+                if size == 1_000:
+                    target, ok = f"< {TARGET_1K_S:g} s", wall < TARGET_1K_S
+                elif size == 10_000:
+                    target = f"< {TARGET_10K_S:g} s, < {TARGET_10K_MIB / 1024:g} GiB"
+                    ok = wall < TARGET_10K_S and peak < TARGET_10K_MIB
+                else:
+                    target, ok = "", None
+                rows.append(
+                    (
+                        f"{size:,} employees, 1 year, {structure}: wall / peak RSS",
+                        (
+                            f"{wall:.2f} s / {peak:.0f} MiB (CPU {median(results, 'cpu_s'):.2f} s; run loop {run:.2f} s;"
+                            f" {results[0]['inquiries']:,} inquiries,"
+                            f" {results[0]['decisions']:,} decisions; median of {n_reps})"
+                        ),
+                        target,
+                        verdict(ok) if ok is not None else "",
+                    )
+                )
+            slope, cpu_slope = loglog_slope(points), loglog_slope(cpu_points)
+            span = f"{points[0][0]:,}-{points[-1][0]:,}"
+            rows.append(
+                (
+                    f"Runtime exponent {span} employees, {structure}",
+                    f"{slope:.2f} (on CPU time {cpu_slope:.2f})",
+                    f"<= {TARGET_EXPONENT}",
+                    verdict(slope <= TARGET_EXPONENT),
+                )
+            )
+
+    if "batch" in wanted:
+        one = repeated(reps, "batch", 1, BATCH_RUNS, label="batch, 1 process")
+        two = repeated(reps, "batch", 2, BATCH_RUNS, label="batch, 2 processes")
+        if {r["digest"] for r in one} != {r["digest"] for r in two}:
+            raise RuntimeError("the batch gave different results on 1 and 2 processes")
+        wall1, wall2 = median(one, "wall_s"), median(two, "wall_s")
+        rows.append((f"{BATCH_RUNS} baseline runs, 1 process", f"{wall1:.2f} s", "", ""))
+        rows.append((f"{BATCH_RUNS} baseline runs, 2 processes", f"{wall2:.2f} s", "", ""))
+        rows.append(
+            (
+                "Batch speed-up on 2 processes",
+                f"{wall1 / wall2:.2f}x",
+                f">= {TARGET_SPEEDUP}x",
+                verdict(wall1 / wall2 >= TARGET_SPEEDUP),
+            )
+        )
+
+    elapsed = time.perf_counter() - started
+    text = render(info, rows, reps, reps_large, elapsed)
+    print(text)
+    if args.out != "-":
+        Path(args.out).write_text(text + "\n")
+        print(f"(written to {os.path.relpath(args.out, Path.cwd())})", file=sys.stderr)
+
+
+def render(info: dict, rows, reps: int, reps_large: int, elapsed: float) -> str:
+    packages = ", ".join(f"{k} {v}" for k, v in info["packages"].items())
+    load = "" if info["load"] is None else " / ".join(f"{x:.2f}" for x in info["load"])
+    lines = [
+        "## Performance",
+        "",
+        (
+            f"Machine: {info['cpu']}, {info['cores']} cores ({info['usable_cores']} usable), {info['memory']} RAM;"
+            f" {info['os']}; Python {info['python']}; {packages}."
+        ),
+        f"Commit {info['commit']}, {info['date']}; load average before the run {load}.",
+        (
+            f"Medians of {reps} runs ({reps_large} at 10,000 employees), each in a fresh process;"
+            f" peak RSS is that process's ru_maxrss (interpreter and imports included); CPU is the process's own"
+            f" CPU time for the same span, which a busy machine inflates less than wall time."
+            f" `make bench` took {elapsed / 60:.1f} min."
+        ),
+        "",
+        "| Measure | Result | Target | |",
+        "|---|---|---|---|",
+    ]
+    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
