@@ -97,7 +97,7 @@ def make_design(kind: str, parameters: dict[str, list], *, samples: int | None =
     for row in matrix:
         point = {}
         for key, value in zip(keys, row):
-            point[key] = int(round(float(value))) if key in integer_keys else float(value)
+            point[key] = round(float(value)) if key in integer_keys else float(value)
         points.append(point)
     return Design(kind, keys, points, matrix, salib_problem(parameters))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -29,6 +30,14 @@ def _mp_context():
         context.set_forkserver_preload(["sim.batch.worker", "sim.model"])
         return context
     return multiprocessing.get_context("spawn")
+
+
+def _terminate_workers(pool: ProcessPoolExecutor) -> None:
+    for process in list(getattr(pool, "_processes", {}).values()):  # no public API before Python 3.14
+        try:
+            process.terminate()
+        except (OSError, AttributeError):
+            pass
 
 
 class ProcessPoolBackend:
@@ -73,6 +82,8 @@ class ProcessPoolBackend:
                             else:
                                 retry.append(task)
                             continue
+                        except Exception as error:  # noqa: BLE001 - e.g. a result that cannot be pickled
+                            result = _failed(f"{type(error).__name__}: {' '.join(str(error).split())}")
                         yield task, result
                     if broken:
                         # Every run still in flight died with the pool: run them again on a new one.
@@ -85,6 +96,9 @@ class ProcessPoolBackend:
                         in_flight.clear()
                         break
             finally:
+                if in_flight and not broken:
+                    # Interrupted (Ctrl-C, or the consumer stopped): do not leave runs going on in the background.
+                    _terminate_workers(pool)
                 pool.shutdown(wait=not broken and not in_flight, cancel_futures=True)
 
 
@@ -95,30 +109,42 @@ class DaskBackend:
         self.address = address
         self.local_workers = local_workers
         self.retries = retries
+        self._client = None
+        self._cluster = None
 
     def describe(self) -> dict:
         return {"backend": "dask", "scheduler": self.address or "LocalCluster", "workers": self.local_workers}
 
-    def _client(self):
+    def start(self, timeout: float = 20.0) -> None:
+        """Connect to the scheduler (or start the LocalCluster); OSError when it cannot be reached."""
+        if self._client is not None:
+            return
         from distributed import Client, LocalCluster
 
         if self.address:
-            return Client(self.address), None
-        cluster = LocalCluster(
+            self._client = Client(self.address, timeout=timeout)
+            return
+        self._cluster = LocalCluster(
             n_workers=self.local_workers or os.cpu_count() or 1,
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
         )
-        return Client(cluster), cluster
+        self._client = Client(self._cluster)
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+        self._client = self._cluster = None
 
     def map_unordered(self, fn: Callable, tasks: Iterable) -> Iterator[tuple]:
         from distributed import as_completed
 
-        client, cluster = self._client()
+        self.start()
+        client = self._client
         try:
-            threads = sum(client.nthreads().values()) or 1
-            window = max(8, 4 * threads)
             pending = iter(tasks)
             in_flight: dict = {}
             completed = as_completed()
@@ -132,9 +158,14 @@ class DaskBackend:
                 completed.add(future)
                 return True
 
-            for _ in range(window):
-                if not submit_one():
-                    break
+            def top_up() -> None:
+                # Workers may join later (e.g. SLURM jobs that start late): size the window to the cluster now.
+                window = max(8, 4 * sum(client.nthreads().values()))
+                while len(in_flight) < window and submit_one():
+                    pass
+
+            top_up()
+            checked = time.monotonic()
             for future in completed:
                 task = in_flight.pop(future.key)
                 try:
@@ -143,8 +174,10 @@ class DaskBackend:
                     result = _failed(f"{type(error).__name__}: {' '.join(str(error).split())}")
                 future.release()
                 yield task, result
-                submit_one()
+                if time.monotonic() - checked > 5.0:
+                    top_up()
+                    checked = time.monotonic()
+                else:
+                    submit_one()
         finally:
-            client.close()
-            if cluster is not None:
-                cluster.close()
+            self.close()

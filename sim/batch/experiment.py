@@ -31,11 +31,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from sim.batch.designs import Design, make_design, replication_seeds
 from sim.metrics import HEADLINE_METRICS
-from sim.scenario import Scenario, ScenarioError, apply_overrides, read_scenario_file, resolve_scenario_path, scenario_from_dict
+from sim.scenario import (
+    Scenario,
+    ScenarioError,
+    apply_overrides,
+    read_scenario_file,
+    resolve_scenario_path,
+    scenario_from_dict,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -212,8 +226,7 @@ def _format_error(source: str, error: ValidationError) -> str:
         return f"{source}: key '{key}': required key is missing"
     message = first["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
-        if message.startswith(prefix):
-            message = message[len(prefix):]
+        message = message.removeprefix(prefix)
     message = message.split(", got ")[0]
     shown = "" if isinstance(got, (dict, list)) or kind == "value_error" else f" (got {got!r})"
     return f"{source}: key '{key}': {message}{shown}"

@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import getpass
 import json
-import os
 import platform
 import socket
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -50,7 +49,7 @@ class SweepResult:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def code_version() -> dict:
@@ -58,7 +57,7 @@ def code_version() -> dict:
 
     def git(*args):
         try:
-            out = subprocess.run(["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=10)
+            out = subprocess.run(["git", *args], check=False, cwd=REPO_ROOT, capture_output=True, text=True, timeout=10)
         except (OSError, subprocess.SubprocessError):
             return None
         return out.stdout.strip() or None if out.returncode == 0 else None
@@ -168,10 +167,15 @@ def write_design(out_dir: Path, experiment: Experiment) -> None:
 
 
 def plan(experiment: Experiment) -> list[tuple[str, int, int]]:
-    """(run key, point, replication) of every run of the experiment."""
+    """(run key, point, replication) of every run, replication by replication.
+
+    Each replication sweeps the whole design before the next begins, so the
+    load is mixed (small and large companies alternate), the time left is
+    estimated well, and an interrupted sweep holds whole replications.
+    """
     runs = []
-    for point, scenario in enumerate(experiment.scenarios):
-        for replication, seed in enumerate(experiment.seeds):
+    for replication, seed in enumerate(experiment.seeds):
+        for point, scenario in enumerate(experiment.scenarios):
             runs.append((run_key({**scenario, "seed": seed}, replication), point, replication))
     return runs
 
@@ -186,8 +190,13 @@ def run_sweep(
     flush_rows: int = 50,
     flush_seconds: float = 10.0,
     log=None,
+    runner=execute,
 ) -> SweepResult:
-    """Run what is missing of `experiment` on `backend`, streaming rows into `out_dir`."""
+    """Run what is missing of `experiment` on `backend`, streaming rows into `out_dir`.
+
+    `runner` is the function a worker calls with each `Task` (a module-level
+    function, so it pickles); it defaults to `sim.batch.worker.execute`.
+    """
     log = log or (lambda message: print(message, file=sys.stderr))
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -239,7 +248,7 @@ def run_sweep(
         bar.set_postfix(failed=0)
     status = "interrupted"
     try:
-        for task, result in backend.map_unordered(execute, tasks()):
+        for task, result in backend.map_unordered(runner, tasks()):
             scenario = task.scenario
             organization = scenario["organization"]
             row = {

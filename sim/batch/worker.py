@@ -6,9 +6,12 @@ the error text, so one bad run cannot stop a sweep.
 
 from __future__ import annotations
 
+import gc
 import time
 import traceback
 from dataclasses import dataclass
+
+GC_AFTER_S = 0.2  # collect garbage after runs longer than this (a collection costs a few ms)
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,18 @@ def _short(filename: str) -> str:
     return parts[-1]
 
 
+_frozen = False
+
+
+def _freeze_imports() -> None:
+    """Once per worker: move the imported modules' objects out of the collector's sight (cheap collections)."""
+    global _frozen
+    if not _frozen:
+        gc.collect()
+        gc.freeze()
+        _frozen = True
+
+
 def execute(task: Task) -> dict:
     """Run one task; return {status, metrics, error, elapsed_s, timeseries}."""
     started = time.perf_counter()
@@ -45,6 +60,7 @@ def execute(task: Task) -> dict:
         from sim.model import OrgModel
         from sim.scenario import Scenario
 
+        _freeze_imports()
         model = OrgModel(Scenario.model_validate(task.scenario), rng=task.seed)
         summary = model.run()
         series = None
@@ -52,6 +68,11 @@ def execute(task: Task) -> dict:
             from sim.output import timeseries_table
 
             series = timeseries_table(model)
+        del model
+        if time.perf_counter() - started > GC_AFTER_S:
+            # A model is full of reference cycles (agents <-> model); without a collection a worker running
+            # many large companies in a row holds every one of them until Python's own (rare) full collection.
+            gc.collect()
         return {
             "status": "ok",
             "metrics": {m: summary.get(m) for m in task.metrics},
