@@ -28,6 +28,7 @@ HEADLINE_METRICS = (
     "decision_time_mean_h",
     "decision_time_p50_h",
     "decision_time_p90_h",
+    "decisions_open_at_end",
     "conflicts",
     "conflicts_per_100_staff_month",
     "conflicts_open_at_end",
@@ -168,6 +169,8 @@ def summarize(model) -> dict:
         "decision_time_mean_h": _mean(decision_times),
         "decision_time_p50_h": _quantile(decision_times, 0.5),
         "decision_time_p90_h": _quantile(decision_times, 0.9),
+        # Decision times count finished decisions only: a saturated queue shows up here.
+        "decisions_open_at_end": sum(d.decided_h is None for d in model.decisions),
         "conflicts": len(model.conflicts),
         "conflicts_per_100_staff_month": len(model.conflicts) / (employees / 100) / months if months else math.nan,
         "conflicts_open_at_end": model.open_conflict_count,
