@@ -1,5 +1,5 @@
 # make test: set up everything from nothing (venv, packages, browser, assets), then run the tests.
-# make run:  set up, then run the baseline company under each structure.
+# make run:  set up, then run the flagship size sweep and write its report.
 # make bench: the performance figures quoted in the README.
 VENV := .venv
 BIN := $(VENV)/bin
