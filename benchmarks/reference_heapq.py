@@ -115,6 +115,24 @@ def simulate(
     }
 
 
+def simulate_like(model, seed: int) -> dict:
+    """Run the reference on the same tree, rates, horizon and warm-up as a validation-mode `model`."""
+    from sim.scenario import WORKING_HOURS_PER_DAY
+
+    scenario = model.params
+    validation = scenario.validation
+    chains, stations = tree_of(model)
+    return simulate(
+        chains,
+        stations,
+        validation.request_rate_per_hour,
+        validation.manager_service_rate_per_hour,
+        scenario.horizon_hours,
+        validation.warmup_days * WORKING_HOURS_PER_DAY,
+        seed=seed,
+    )
+
+
 def main() -> None:
     import sys
     from pathlib import Path
@@ -122,21 +140,11 @@ def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from sim import load_scenario, theory
     from sim.model import OrgModel
-    from sim.scenario import WORKING_HOURS_PER_DAY
-
     scenario = load_scenario("validation/queueing", {"horizon_days": 5000})
     model = OrgModel(scenario, rng=7)
     chains, stations = tree_of(model)
     validation = scenario.validation
-    reference = simulate(
-        chains,
-        stations,
-        validation.request_rate_per_hour,
-        validation.manager_service_rate_per_hour,
-        scenario.horizon_hours,
-        validation.warmup_days * WORKING_HOURS_PER_DAY,
-        seed=7,
-    )
+    reference = simulate_like(model, seed=7)
     started = time.perf_counter()
     model.run_until(scenario.horizon_hours)
     wall = time.perf_counter() - started

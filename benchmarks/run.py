@@ -69,10 +69,9 @@ def _peak_mib() -> float:
 
 
 def case_validation(seed: int) -> dict:
-    from benchmarks.reference_heapq import simulate, tree_of
+    from benchmarks.reference_heapq import simulate_like
     from sim import load_scenario
     from sim.model import OrgModel
-    from sim.scenario import WORKING_HOURS_PER_DAY
 
     bundled = load_scenario("validation/queueing").validation
     scenario = load_scenario(
@@ -90,16 +89,7 @@ def case_validation(seed: int) -> dict:
     summary = model.summary()
     done = sum(d.decided_h is not None for d in model.decisions)
     validation = scenario.validation
-    chains, stations = tree_of(model)
-    reference = simulate(
-        chains,
-        stations,
-        validation.request_rate_per_hour,
-        validation.manager_service_rate_per_hour,
-        scenario.horizon_hours,
-        validation.warmup_days * WORKING_HOURS_PER_DAY,
-        seed=seed,
-    )
+    reference = simulate_like(model, seed=seed)
     from sim import theory
 
     return {

@@ -332,22 +332,27 @@ def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>") -> Scen
         raise ScenarioError(_format_error(source, error)) from None
 
 
-def read_scenario_file(path: str | Path) -> dict[str, Any]:
-    """Parse a scenario TOML file into a dict; a missing file or bad TOML is a ScenarioError."""
+def read_toml(path: str | Path, what: str = "scenario", error: type[ScenarioError] = ScenarioError, hint: str = "") -> dict[str, Any]:
+    """Parse a TOML file into a dict; a missing, unreadable or malformed file raises `error` (one line)."""
     path = Path(path)
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except FileNotFoundError:
-        raise ScenarioError(f"{path}: no such scenario file (see 'orgsim scenarios')") from None
+        raise error(f"{path}: no such {what} file{hint}") from None
     except IsADirectoryError:
-        raise ScenarioError(f"{path}: is a directory, expected a .toml scenario file") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(f"{path}: not valid TOML: {error}") from None
-    except UnicodeDecodeError as error:
-        raise ScenarioError(f"{path}: not valid TOML: not UTF-8 text (byte {error.start})") from None
-    except OSError as error:
-        raise ScenarioError(f"{path}: cannot read scenario file: {error.strerror or error}") from None
+        raise error(f"{path}: is a directory, expected a .toml {what} file") from None
+    except tomllib.TOMLDecodeError as problem:
+        raise error(f"{path}: not valid TOML: {problem}") from None
+    except UnicodeDecodeError as problem:
+        raise error(f"{path}: not valid TOML: not UTF-8 text (byte {problem.start})") from None
+    except OSError as problem:
+        raise error(f"{path}: cannot read {what} file: {problem.strerror or problem}") from None
+
+
+def read_scenario_file(path: str | Path) -> dict[str, Any]:
+    """Parse a scenario TOML file into a dict; a missing file or bad TOML is a ScenarioError."""
+    return read_toml(path, "scenario", hint=" (see 'orgsim scenarios')")
 
 
 def load_scenario(path: str | Path, overrides: dict[str, Any] | list[str] | None = None) -> Scenario:

@@ -24,7 +24,6 @@ naming the file and the key (the CLI prints it and exits with code 2).
 
 from __future__ import annotations
 
-import tomllib
 import types
 import typing
 from dataclasses import dataclass
@@ -47,6 +46,7 @@ from sim.scenario import (
     ScenarioError,
     apply_overrides,
     read_scenario_file,
+    read_toml,
     resolve_scenario_path,
     scenario_from_dict,
 )
@@ -233,19 +233,7 @@ def _format_error(source: str, error: ValidationError) -> str:
 
 
 def _read_toml(path: Path) -> dict:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise ExperimentError(f"{path}: no such experiment file") from None
-    except IsADirectoryError:
-        raise ExperimentError(f"{path}: is a directory, expected an experiment .toml file") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ExperimentError(f"{path}: not valid TOML: {error}") from None
-    except UnicodeDecodeError as error:
-        raise ExperimentError(f"{path}: not valid TOML: not UTF-8 text (byte {error.start})") from None
-    except OSError as error:
-        raise ExperimentError(f"{path}: cannot read experiment file: {error.strerror or error}") from None
+    return read_toml(path, "experiment", ExperimentError)
 
 
 def _find_scenario(name: str, experiment_path: Path) -> Path:
