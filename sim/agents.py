@@ -26,7 +26,6 @@ class Worker(mesa.Agent):
         self.queue: deque = deque()
         self.busy = False
         self.available_from = 0.0  # a vacant position works again from this time
-        self.jobs_done = 0
 
     @property
     def backlog(self) -> int:
@@ -51,7 +50,6 @@ class Worker(mesa.Agent):
     def _finish(self, job) -> None:
         kind, item, hours = job
         self.busy = False
-        self.jobs_done += 1
         self.model.queued_jobs -= 1
         self.model.job_done(self, kind, item, hours)
         if self.queue and not self.busy:

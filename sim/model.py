@@ -497,7 +497,6 @@ class OrgModel(mesa.Model):
         for employee in self.employees:
             employee.clear_position()
         self._install_structure(change.to)
-        self.reorganized_at_h = self.time
 
     # ------------------------------------------------------------------ validation mode
 

@@ -90,9 +90,6 @@ class Structure(ABC):
         members = [e for e in employees if e.unit == "ecommerce"]
         return [e for e in members if not e.reports] or members
 
-    def manager_of(self, employee: Employee) -> Employee | None:
-        return employee.manager
-
     # ------------------------------------------------------------- shared mechanics
 
     def request(self, decision: Decision) -> None:
