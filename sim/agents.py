@@ -9,6 +9,7 @@ employees x ticks.
 from __future__ import annotations
 
 from collections import deque
+from heapq import heappush
 
 import mesa
 
@@ -18,7 +19,13 @@ NO_MEETINGS = Calendar()
 
 
 class Worker(mesa.Agent):
-    """Anyone with a work queue: one item at a time, in arrival order."""
+    """Anyone with a work queue: one item at a time, in arrival order.
+
+    Every decision passes through here once per hop, so this is the model's
+    innermost loop: it reads the clock from `model._time` (the storage behind
+    Mesa's observable `time`, see OrgModel._advance_time) and pushes its
+    finish event straight onto the model's heap.
+    """
 
     def __init__(self, model):
         super().__init__(model)
@@ -26,6 +33,7 @@ class Worker(mesa.Agent):
         self.queue: deque = deque()
         self.busy = False
         self.available_from = 0.0  # a vacant position works again from this time
+        self._finish_event = self._finish  # the event callback, bound once
 
     @property
     def backlog(self) -> int:
@@ -44,14 +52,19 @@ class Worker(mesa.Agent):
         model = self.model
         self.busy = True
         hours = model.service_hours(self, kind, item)
-        begin = max(model.time, self.available_from)
-        model.schedule_at(self.calendar.finish_time(begin, hours), self._finish, (kind, item, hours))
+        begin = model._time
+        if begin < self.available_from:
+            begin = self.available_from
+        calendar = self.calendar
+        end = calendar.finish_time(begin, hours) if calendar.recurrences else begin + hours
+        heappush(model._events, (end, next(model._event_order), self._finish_event, (kind, item, hours)))
 
     def _finish(self, job) -> None:
         kind, item, hours = job
+        model = self.model
         self.busy = False
-        self.model.queued_jobs -= 1
-        self.model.job_done(self, kind, item, hours)
+        model.queued_jobs -= 1
+        model.job_done(self, kind, item, hours)
         if self.queue and not self.busy:
             self._start(*self.queue.popleft())
 

@@ -356,14 +356,16 @@ class OrgModel(mesa.Model):
     def request_decision(
         self, kind: str, requester: Employee, good: bool, inquiry: Inquiry | None = None, then_price: bool = True
     ) -> Decision:
-        decision = Decision(len(self.decisions), kind, requester, self.time, good, inquiry, then_price=then_price)
+        decision = Decision(
+            len(self.decisions), kind, requester, self._time, good, inquiry, then_price=then_price, screened=kind != VALIDATION
+        )
         self.decisions.append(decision)
         self.structure.request(decision)
         return decision
 
     def screen(self, decision: Decision) -> bool:
         """Sah-Stiglitz screening: accept a good request with p, a bad one with q."""
-        if decision.kind == VALIDATION:
+        if not decision.screened:
             return True
         decisions = self.params.decisions
         accept = decisions.screen_accept_good if decision.good else decisions.screen_accept_bad
@@ -390,9 +392,10 @@ class OrgModel(mesa.Model):
             self.finish_decision(decision, "refused")
 
     def finish_decision(self, decision: Decision, outcome: str) -> None:
-        decision.decided_h = self.time
+        now = self._time
+        decision.decided_h = now
         decision.outcome = outcome
-        self.decisions_today.append(self.time - decision.created_h)
+        self.decisions_today.append(now - decision.created_h)
         inquiry = decision.inquiry
         if inquiry is None:
             return
@@ -439,27 +442,26 @@ class OrgModel(mesa.Model):
     def service_hours(self, employee: Employee, kind: str, item) -> float:
         """How long one piece of work takes this person (exponential)."""
         draw = self.org_random
+        if kind == "decide" or kind == "dealer_quote":
+            return draw.expovariate(employee.decision_rate)
         if kind == "quote":
             work = self.params.work
             speed = max(0.2, 1.0 + work.skill_speedup * (employee.skill - 0.5))
             return draw.expovariate(speed / work.quote_hours)
-        if kind == "decide" or kind == "dealer_quote":
-            return draw.expovariate(employee.decision_rate)
         if item.resolved_h is not None:
             return 0.0  # resolved meanwhile by the committee or a meeting
         return draw.expovariate(1.0 / self.params.decisions.conflict_resolution_hours)
 
     def job_done(self, employee: Employee, kind: str, item, hours: float) -> None:
-        if kind == "quote":
-            self._quote_ready(item, employee)
-            return
-        if kind == "dealer_quote":
-            self.channel.dealer_quote_ready(employee, item)
-            return
-        self.coordination_hours += hours
         if kind == "decide":
+            self.coordination_hours += hours
             self.structure.hop_done(item, employee.unique_id)
+        elif kind == "quote":
+            self._quote_ready(item, employee)
+        elif kind == "dealer_quote":
+            self.channel.dealer_quote_ready(employee, item)
         else:
+            self.coordination_hours += hours
             self.resolve_conflict(item, employee.unique_id)
 
     # ------------------------------------------------------------------ workforce
@@ -509,7 +511,7 @@ class OrgModel(mesa.Model):
     def _validation_request(self, _=None) -> None:
         requester = self.requesters[_below(self.market_random, len(self.requesters))]
         self.request_decision(VALIDATION, requester, True)
-        self.schedule_at(self.time + self.market_random.expovariate(self._validation_rate), self._validation_request)
+        self.schedule_at(self._time + self.market_random.expovariate(self._validation_rate), self._validation_request)
 
     # ------------------------------------------------------------------ observation
 

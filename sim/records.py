@@ -53,7 +53,7 @@ class Decision:
     created_h: float
     good: bool  # merit, for Sah-Stiglitz screening
     inquiry: Inquiry | None = None
-    path: list = field(default_factory=list)  # hops: see structures.base.Hop
+    path: tuple = ()  # hops (see structures.base.Hop), set when the decision starts
     hop_index: int = 0
     hop_entered_h: float = 0.0  # when the current hop received it
     deciders: list = field(default_factory=list)  # ids of employees who handled it
@@ -61,6 +61,7 @@ class Decision:
     outcome: str = "open"  # approved | rejected | refused | open
     via_meeting: bool = False
     then_price: bool = True  # a customization for our own quote goes on to pricing
+    screened: bool = True  # each hop screens it (Sah-Stiglitz); validation jobs are not screened
 
 
 @dataclass(slots=True, eq=False)

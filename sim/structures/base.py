@@ -96,19 +96,20 @@ class Structure(ABC):
         """Start a decision on its path."""
         decision.path = self.decision_path(decision)
         decision.hop_index = 0
-        self._enter_hop(decision)
+        self._enter_hop(decision, decision.path[0])
 
-    def _enter_hop(self, decision: Decision) -> None:
-        hop = decision.path[decision.hop_index]
-        decision.hop_entered_h = self.model.time
+    def _enter_hop(self, decision: Decision, hop: Hop) -> None:
+        model = self.model
+        decision.hop_entered_h = model._time
+        decider = hop.decider
         if hop.meeting:
-            hop.decider.add_tension(decision)
-        elif hop.decider.remote:
+            decider.add_tension(decision)
+        elif decider.remote:
             # A remote decider gets the request after an asynchronous hand-off.
-            delay = self.model.org_random.expovariate(1.0 / self.model.params.policies.remote_handoff_hours)
-            self.model.schedule_at(self.model.time + delay, self._hand_over, decision)
+            delay = model.org_random.expovariate(1.0 / model.params.policies.remote_handoff_hours)
+            model.schedule_at(model._time + delay, self._hand_over, decision)
         else:
-            hop.decider.submit("decide", decision)
+            decider.submit("decide", decision)
 
     def _hand_over(self, decision: Decision) -> None:
         decision.path[decision.hop_index].decider.submit("decide", decision)
@@ -118,20 +119,24 @@ class Structure(ABC):
 
         Called when a manager or role holder reaches the decision in its
         queue, or when a circle's meeting takes it up: this is where a
-        manager decides.
+        manager decides. Every hop of every decision comes here, hence the
+        plain code.
         """
         model = self.model
-        hop = decision.path[decision.hop_index]
+        path = decision.path
+        index = decision.hop_index
         if decider_id is not None:
             decision.deciders.append(decider_id)
-        if hop.gate_unit is not None and model.refuses(decision, hop.gate_unit):
+        gate_unit = path[index].gate_unit
+        if gate_unit is not None and model.refuses(decision, gate_unit):
             model.refused(decision)
             return
-        if not model.screen(decision):
+        if decision.screened and not model.screen(decision):
             model.finish_decision(decision, "rejected")
             return
-        decision.hop_index += 1
-        if decision.hop_index < len(decision.path):
-            self._enter_hop(decision)
+        index += 1
+        if index < len(path):
+            decision.hop_index = index
+            self._enter_hop(decision, path[index])
         else:
             model.finish_decision(decision, "approved")
