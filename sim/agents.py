@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import deque
 from heapq import heappush
+from math import log
 
 import mesa
 
@@ -51,7 +52,11 @@ class Worker(mesa.Agent):
     def _start(self, kind: str, item) -> None:
         model = self.model
         self.busy = True
-        hours = model.service_hours(self, kind, item)
+        if kind == "decide":
+            # model.service_hours for a decision, written out: the same draw, one call fewer per hop.
+            hours = -log(1.0 - model.org_random.random()) / self.decision_rate
+        else:
+            hours = model.service_hours(self, kind, item)
         begin = model._time
         if begin < self.available_from:
             begin = self.available_from
@@ -64,7 +69,11 @@ class Worker(mesa.Agent):
         model = self.model
         self.busy = False
         model.queued_jobs -= 1
-        model.job_done(self, kind, item, hours)
+        if kind == "decide":  # the decision reached the front of this decider's queue: decided
+            model.coordination_hours += hours
+            model.structure.hop_done(item, self.unique_id)
+        else:
+            model.job_done(self, kind, item, hours)
         if self.queue and not self.busy:
             self._start(*self.queue.popleft())
 

@@ -19,6 +19,7 @@ import gc
 import heapq
 import math
 import random
+from math import log
 from itertools import count
 
 import mesa
@@ -160,10 +161,13 @@ class OrgModel(mesa.Model):
             else:
                 # Unobserved, Mesa's `time` Observable only stores the value in `_time`: store it
                 # directly and skip the descriptor's per-event cost (Mesa is pinned; see TOOLCHAIN.md).
-                while events and events[0][0] <= until:
-                    time_h, _, callback, argument = pop(events)
-                    self._time = time_h
-                    callback(argument)
+                while events:
+                    event = pop(events)
+                    if event[0] > until:
+                        heapq.heappush(events, event)  # not due yet: back where it was
+                        break
+                    self._time = event[0]
+                    event[2](event[3])
         finally:
             gc.unfreeze()  # see _observe_day
         self.time = max(self.time, until)
@@ -356,9 +360,8 @@ class OrgModel(mesa.Model):
     def request_decision(
         self, kind: str, requester: Employee, good: bool, inquiry: Inquiry | None = None, then_price: bool = True
     ) -> Decision:
-        decision = Decision(
-            len(self.decisions), kind, requester, self._time, good, inquiry, then_price=then_price, screened=kind != VALIDATION
-        )
+        # Positional arguments: a keyword call costs more than building the record.
+        decision = Decision(len(self.decisions), kind, requester, self._time, good, inquiry, then_price, kind != VALIDATION)
         self.decisions.append(decision)
         self.structure.request(decision)
         return decision
@@ -443,7 +446,9 @@ class OrgModel(mesa.Model):
         """How long one piece of work takes this person (exponential)."""
         draw = self.org_random
         if kind == "decide" or kind == "dealer_quote":
-            return draw.expovariate(employee.decision_rate)
+            # draw.expovariate(rate) written out (CPython's own formula, the same number): this
+            # runs once per hop of every decision, and the call would cost more than the draw.
+            return -log(1.0 - draw.random()) / employee.decision_rate
         if kind == "quote":
             work = self.params.work
             speed = max(0.2, 1.0 + work.skill_speedup * (employee.skill - 0.5))
@@ -453,10 +458,8 @@ class OrgModel(mesa.Model):
         return draw.expovariate(1.0 / self.params.decisions.conflict_resolution_hours)
 
     def job_done(self, employee: Employee, kind: str, item, hours: float) -> None:
-        if kind == "decide":
-            self.coordination_hours += hours
-            self.structure.hop_done(item, employee.unique_id)
-        elif kind == "quote":
+        """Work other than a decision is finished (decisions go to the structure: Worker._finish)."""
+        if kind == "quote":
             self._quote_ready(item, employee)
         elif kind == "dealer_quote":
             self.channel.dealer_quote_ready(employee, item)

@@ -53,6 +53,8 @@ class Decision:
     created_h: float
     good: bool  # merit, for Sah-Stiglitz screening
     inquiry: Inquiry | None = None
+    then_price: bool = True  # a customization for our own quote goes on to pricing
+    screened: bool = True  # each hop screens it (Sah-Stiglitz); validation jobs are not screened
     path: tuple = ()  # hops (see structures.base.Hop), set when the decision starts
     hop_index: int = 0
     hop_entered_h: float = 0.0  # when the current hop received it
@@ -60,8 +62,6 @@ class Decision:
     decided_h: float | None = None
     outcome: str = "open"  # approved | rejected | refused | open
     via_meeting: bool = False
-    then_price: bool = True  # a customization for our own quote goes on to pricing
-    screened: bool = True  # each hop screens it (Sah-Stiglitz); validation jobs are not screened
 
 
 @dataclass(slots=True, eq=False)

@@ -137,6 +137,12 @@ class Structure(ABC):
         index += 1
         if index < len(path):
             decision.hop_index = index
-            self._enter_hop(decision, path[index])
+            hop = path[index]
+            decider = hop.decider
+            if hop.meeting or decider.remote:
+                self._enter_hop(decision, hop)
+            else:  # the common case of _enter_hop, written out
+                decision.hop_entered_h = model._time
+                decider.submit("decide", decision)
         else:
             model.finish_decision(decision, "approved")
