@@ -42,15 +42,12 @@ class Worker(mesa.Agent):
         return len(self.queue) + self.busy
 
     def submit(self, kind: str, item) -> None:
-        """Put work in the queue; start it at once when idle."""
-        self.model.queued_jobs += 1
+        """Put work in the queue, or start it at once when idle (its service time drawn now)."""
+        model = self.model
+        model.queued_jobs += 1
         if self.busy:
             self.queue.append((kind, item))
-        else:
-            self._start(kind, item)
-
-    def _start(self, kind: str, item) -> None:
-        model = self.model
+            return
         self.busy = True
         if kind == "decide":
             # model.service_hours for a decision, written out: the same draw, one call fewer per hop.
@@ -75,7 +72,8 @@ class Worker(mesa.Agent):
         else:
             model.job_done(self, kind, item, hours)
         if self.queue and not self.busy:
-            self._start(*self.queue.popleft())
+            model.queued_jobs -= 1  # counted again by submit
+            self.submit(*self.queue.popleft())
 
 
 class Employee(Worker):

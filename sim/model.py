@@ -512,9 +512,11 @@ class OrgModel(mesa.Model):
         self.schedule_at(self.market_random.expovariate(self._validation_rate), self._validation_request)
 
     def _validation_request(self, _=None) -> None:
-        requester = self.requesters[_below(self.market_random, len(self.requesters))]
+        draw = self.market_random
+        requester = self.requesters[_below(draw, len(self.requesters))]
         self.request_decision(VALIDATION, requester, True)
-        self.schedule_at(self._time + self.market_random.expovariate(self._validation_rate), self._validation_request)
+        # draw.expovariate(rate) written out, as in Worker._start: the same number, no call.
+        self.schedule_at(self._time - log(1.0 - draw.random()) / self._validation_rate, self._validation_request)
 
     # ------------------------------------------------------------------ observation
 

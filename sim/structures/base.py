@@ -94,9 +94,8 @@ class Structure(ABC):
 
     def request(self, decision: Decision) -> None:
         """Start a decision on its path."""
-        decision.path = self.decision_path(decision)
-        decision.hop_index = 0
-        self._enter_hop(decision, decision.path[0])
+        path = decision.path = self.decision_path(decision)  # hop_index starts at 0
+        self._enter_hop(decision, path[0])
 
     def _enter_hop(self, decision: Decision, hop: Hop) -> None:
         model = self.model
