@@ -19,8 +19,8 @@ import gc
 import heapq
 import math
 import random
-from math import log
 from itertools import count
+from math import log
 
 import mesa
 import numpy as np
@@ -162,12 +162,12 @@ class OrgModel(mesa.Model):
                 # Unobserved, Mesa's `time` Observable only stores the value in `_time`: store it
                 # directly and skip the descriptor's per-event cost (Mesa is pinned; see TOOLCHAIN.md).
                 while events:
-                    event = pop(events)
-                    if event[0] > until:
-                        heapq.heappush(events, event)  # not due yet: back where it was
+                    time_h, order, callback, argument = pop(events)
+                    if time_h > until:
+                        heapq.heappush(events, (time_h, order, callback, argument))  # not due yet: put back
                         break
-                    self._time = event[0]
-                    event[2](event[3])
+                    self._time = time_h
+                    callback(argument)
         finally:
             gc.unfreeze()  # see _observe_day
         self.time = max(self.time, until)

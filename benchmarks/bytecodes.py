@@ -1,0 +1,99 @@
+"""Python bytecode instructions per decision: orgsim's validation network against the bare-heapq reference.
+
+Wall-clock throughput on a shared 2-core machine moves by tens of percent
+from run to run; the number of bytecode instructions the interpreter executes
+does not. This counts them with `sys.monitoring` (Python 3.12+) over the same
+network `make bench` times (validation/queueing with every rate x20), run for
+`DAYS` days, and attributes them to the functions that executed them. The
+ratio of the two totals predicts the measured throughput ratio to a few
+percent, and the per-function table says where orgsim's extra instructions go.
+
+    python benchmarks/bytecodes.py          # both tables
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DAYS = 20  # ~2,800 decisions: stable per-decision figures, ~20 s under monitoring
+TOOL_ID = 3  # sys.monitoring.OPTIMIZER_ID: a slot no debugger or profiler claims
+
+
+def _network(seed: int):
+    from benchmarks.run import VALIDATION_SCALE
+    from sim import load_scenario
+    from sim.model import OrgModel
+
+    bundled = load_scenario("validation/queueing").validation
+    scenario = load_scenario(
+        "validation/queueing",
+        {
+            "horizon_days": DAYS,
+            "validation.request_rate_per_hour": bundled.request_rate_per_hour * VALIDATION_SCALE,
+            "validation.manager_service_rate_per_hour": bundled.manager_service_rate_per_hour * VALIDATION_SCALE,
+        },
+    )
+    return OrgModel(scenario, rng=seed), scenario
+
+
+def _counted(run) -> Counter:
+    """Bytecode instructions executed by `run()`, per (file, function)."""
+    monitoring = sys.monitoring
+    counts: Counter = Counter()
+
+    def on_instruction(code, _offset):
+        counts[(Path(code.co_filename).name, code.co_name)] += 1
+
+    monitoring.use_tool_id(TOOL_ID, "orgsim-bytecodes")
+    try:
+        monitoring.register_callback(TOOL_ID, monitoring.events.INSTRUCTION, on_instruction)
+        monitoring.set_events(TOOL_ID, monitoring.events.INSTRUCTION)
+        run()
+    finally:
+        monitoring.set_events(TOOL_ID, 0)
+        monitoring.register_callback(TOOL_ID, monitoring.events.INSTRUCTION, None)
+        monitoring.free_tool_id(TOOL_ID)
+    return counts
+
+
+def count(seed: int = 7) -> dict:
+    """Instructions per decision for orgsim and the reference, and orgsim's per-function split."""
+    from benchmarks.reference_heapq import simulate_like
+
+    model, scenario = _network(seed)
+    orgsim = _counted(lambda: model.run_until(scenario.horizon_hours))
+    decided = sum(d.decided_h is not None for d in model.decisions)
+    result: dict = {}
+    reference = _counted(lambda: result.update(simulate_like(model, seed=seed)))
+    per_decision = sum(orgsim.values()) / decided
+    reference_per_decision = sum(reference.values()) / result["decisions"]
+    return {
+        "days": DAYS,
+        "decisions": decided,
+        "per_decision": per_decision,
+        "reference_decisions": result["decisions"],
+        "reference_per_decision": reference_per_decision,
+        "ratio": reference_per_decision / per_decision,
+        "by_function": [(f"{file}:{name}", n / decided) for (file, name), n in orgsim.most_common(15)],
+    }
+
+
+def main() -> None:
+    found = count()
+    print(
+        f"validation network, {found['days']} days: orgsim {found['per_decision']:.0f} bytecode instructions per decision"
+        f" ({found['decisions']:,} decisions), bare heapq {found['reference_per_decision']:.0f}"
+        f" ({found['reference_decisions']:,}); ratio {found['ratio']:.2f}"
+    )
+    print("\norgsim, per decision, by function:")
+    for name, n in found["by_function"]:
+        print(f"  {n:7.1f}  {name}")
+
+
+if __name__ == "__main__":
+    main()
