@@ -68,7 +68,7 @@ class Worker(mesa.Agent):
         model.queued_jobs -= 1
         if kind == "decide":  # the decision reached the front of this decider's queue: decided
             model.coordination_hours += hours
-            model.structure.hop_done(item, self.unique_id)
+            model.structure.hop_done(item)
         else:
             model.job_done(self, kind, item, hours)
         if self.queue and not self.busy:

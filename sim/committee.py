@@ -35,6 +35,7 @@ class Committee:
         self._call()
 
     def add_request(self, decision) -> None:
+        decision.with_committee = True
         self.requests.append(decision)
         self._call()
 
@@ -53,5 +54,5 @@ class Committee:
         requests, self.requests = self.requests, []
         for decision in requests:
             decision.via_meeting = True
-            decision.deciders.append(chair)
+            decision.committee_chair = chair
             model.finish_decision(decision, "approved" if model.screen(decision) else "rejected")

@@ -8,7 +8,7 @@ roles) that waits for a resolution decision.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 # Every inquiry ends in exactly one of these, or stays `open` at the end of a run.
@@ -43,25 +43,53 @@ class Inquiry:
     revenue: float = 0.0
 
 
-@dataclass(slots=True, eq=False)
 class Decision:
-    """A request that needs someone's authority; it hops along `path` until decided."""
+    """A request that needs someone's authority; it hops along `path` until decided.
 
-    id: int
-    kind: str
-    requester: Any  # Employee
-    created_h: float
-    good: bool  # merit, for Sah-Stiglitz screening
-    inquiry: Inquiry | None = None
-    then_price: bool = True  # a customization for our own quote goes on to pricing
-    screened: bool = True  # each hop screens it (Sah-Stiglitz); validation jobs are not screened
+    A plain class rather than a dataclass: one is made for every discount and
+    customization, so fields that start at a constant are class-level
+    defaults (shared until a decision changes them) and the constructor sets
+    only what differs.
+    """
+
     path: tuple = ()  # hops (see structures.base.Hop), set when the decision starts
-    hop_index: int = 0
-    hop_entered_h: float = 0.0  # when the current hop received it
-    deciders: list = field(default_factory=list)  # ids of employees who handled it
+    hop_index = 0  # the hop it is at: waiting there, or being looked at
     decided_h: float | None = None
-    outcome: str = "open"  # approved | rejected | refused | open
-    via_meeting: bool = False
+    outcome = "open"  # approved | rejected | refused | open
+    via_meeting = False
+    with_committee = False  # refused by a unit and taken up by the committee
+    committee_chair: int | None = None  # who chaired the meeting that decided it, if the committee did
+
+    def __init__(self, id, kind, requester, created_h, good, inquiry=None, then_price=True, screened=True):
+        self.id = id
+        self.kind = kind
+        self.requester = requester  # Employee
+        self.created_h = created_h
+        self.good = good  # merit, for Sah-Stiglitz screening
+        self.inquiry = inquiry
+        self.then_price = then_price  # a customization for our own quote goes on to pricing
+        self.screened = screened  # each hop screens it (Sah-Stiglitz); validation jobs are not screened
+        self.hop_entered_h = created_h  # when the current hop received it
+
+    def __repr__(self) -> str:
+        return f"Decision(id={self.id}, kind={self.kind}, outcome={self.outcome}, hop {self.hop_index} of {len(self.path)})"
+
+    @property
+    def hops_handled(self) -> int:
+        """How many hops of its path have looked at it (the current one too, once it has been decided or refused)."""
+        return self.hop_index + (self.outcome != "open" or self.with_committee)
+
+    @property
+    def deciders(self) -> list[int]:
+        """Ids of the people who handled it, in order: each hop's decider, then the committee's chair.
+
+        Derived from the path rather than appended hop by hop: the path is
+        shared and already holds who decides where.
+        """
+        ids = [hop.decider_id for hop in self.path[: self.hops_handled]]
+        if self.committee_chair is not None:
+            ids.append(self.committee_chair)
+        return ids
 
 
 @dataclass(slots=True, eq=False)

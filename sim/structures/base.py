@@ -10,7 +10,7 @@ gate are the same in every structure and live here.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sim.records import Conflict, Decision
@@ -40,11 +40,22 @@ class Hop:
     `decider` is an Employee (a queue) or, for a tension, a circle that decides
     at its next tactical meeting. `gate_unit` names the unit whose cooperation
     this hop asks for (a cross-unit request), where incentives may refuse it.
+    `queue_of` is the employee whose queue the decision joins at once, or None
+    when entering the hop takes more (a meeting, a remote hand-off).
     """
 
     decider: object
     gate_unit: str | None = None
     meeting: bool = False
+    queue_of: object = field(init=False)
+
+    def __post_init__(self):
+        self.queue_of = None if self.meeting or self.decider.remote else self.decider
+
+    @property
+    def decider_id(self) -> int:
+        """Who decides at this hop: the person, or a circle's lead link for its meeting."""
+        return self.decider.lead_link.unique_id if self.meeting else self.decider.unique_id
 
 
 class Structure(ABC):
@@ -94,10 +105,15 @@ class Structure(ABC):
 
     def request(self, decision: Decision) -> None:
         """Start a decision on its path."""
-        path = decision.path = self.decision_path(decision)  # hop_index starts at 0
-        self._enter_hop(decision, path[0])
+        path = decision.path = self.decision_path(decision)
+        hop = path[0]
+        if hop.queue_of is None:
+            self._enter_hop(decision, hop)
+        else:
+            hop.queue_of.submit("decide", decision)  # hop_entered_h is its creation time
 
     def _enter_hop(self, decision: Decision, hop: Hop) -> None:
+        """Hand the decision to its current hop's decider (see `hop_done` for the plain case)."""
         model = self.model
         decision.hop_entered_h = model._time
         decider = hop.decider
@@ -113,19 +129,17 @@ class Structure(ABC):
     def _hand_over(self, decision: Decision) -> None:
         decision.path[decision.hop_index].decider.submit("decide", decision)
 
-    def hop_done(self, decision: Decision, decider_id: int | None) -> None:
-        """The current hop has looked at the decision: screen it, refuse it, or pass it on.
+    def hop_done(self, decision: Decision) -> None:
+        """The current hop has looked at the decision: refuse it, screen it, or pass it on.
 
         Called when a manager or role holder reaches the decision in its
         queue, or when a circle's meeting takes it up: this is where a
-        manager decides. Every hop of every decision comes here, hence the
-        plain code.
+        manager decides. Every hop of every decision comes here, so the plain
+        case of `_enter_hop` (the next decider's queue) is written out.
         """
         model = self.model
         path = decision.path
         index = decision.hop_index
-        if decider_id is not None:
-            decision.deciders.append(decider_id)
         gate_unit = path[index].gate_unit
         if gate_unit is not None and model.refuses(decision, gate_unit):
             model.refused(decision)
@@ -134,14 +148,14 @@ class Structure(ABC):
             model.finish_decision(decision, "rejected")
             return
         index += 1
-        if index < len(path):
-            decision.hop_index = index
-            hop = path[index]
-            decider = hop.decider
-            if hop.meeting or decider.remote:
-                self._enter_hop(decision, hop)
-            else:  # the common case of _enter_hop, written out
-                decision.hop_entered_h = model._time
-                decider.submit("decide", decision)
-        else:
+        if index == len(path):
             model.finish_decision(decision, "approved")
+            return
+        decision.hop_index = index
+        hop = path[index]
+        decider = hop.queue_of
+        if decider is None:
+            self._enter_hop(decision, hop)
+        else:
+            decision.hop_entered_h = model._time
+            decider.submit("decide", decision)

@@ -63,7 +63,7 @@ class Circle:
         for decision in tensions:
             decision.via_meeting = True
             self.structure.on_decided_in_meeting(decision, self)
-            self.structure.hop_done(decision, self.lead_link.unique_id)
+            self.structure.hop_done(decision)
 
     # -------------------------------------------------------------- governance meetings
 
