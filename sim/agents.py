@@ -30,10 +30,9 @@ class Worker(mesa.Agent):
 
     def __init__(self, model):
         super().__init__(model)
-        self.calendar: Calendar = NO_MEETINGS
+        self.calendar: Calendar = NO_MEETINGS  # shared until the structure gives each employee their own
         self.queue: deque = deque()
         self.busy = False
-        self.available_from = 0.0  # a vacant position works again from this time
         self._finish_event = self._finish  # the event callback, bound once
 
     @property
@@ -54,11 +53,8 @@ class Worker(mesa.Agent):
             hours = -log(1.0 - model.org_random.random()) / self.decision_rate
         else:
             hours = model.service_hours(self, kind, item)
-        begin = model._time
-        if begin < self.available_from:
-            begin = self.available_from
         calendar = self.calendar
-        end = calendar.finish_time(begin, hours) if calendar.recurrences else begin + hours
+        end = model._time + hours if calendar.always_open else calendar.finish_time(model._time, hours)
         heappush(model._events, (end, next(model._event_order), self._finish_event, (kind, item, hours)))
 
     def _finish(self, job) -> None:

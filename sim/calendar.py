@@ -48,20 +48,31 @@ class Recurrence:
 
 
 class Calendar:
-    """The meetings one group of employees attends."""
+    """When one person can work: the meetings they attend, and a vacancy while their position is empty."""
 
-    __slots__ = ("_free_from", "_free_until", "recurrences")
+    __slots__ = ("_free_from", "_free_until", "always_open", "recurrences", "vacant_until")
 
-    def __init__(self, recurrences: list[Recurrence] | None = None):
+    def __init__(self, recurrences: list[Recurrence] | None = None, vacant_until: float = 0.0):
         self.recurrences = [r for r in (recurrences or []) if r.duration_h > 0]
+        self.vacant_until = vacant_until  # no work starts before this time (a vacancy after turnover)
+        # Nothing ever blocks this person's time: work ends at start + hours (the worker checks
+        # this flag instead of calling finish_time, once per piece of work).
+        self.always_open = not self.recurrences and vacant_until <= 0.0
         # The last meeting-free stretch found: no meeting in progress at `_free_from`, and the
         # next one starts at `_free_until`. Inside it (FREE_MARGIN_H short of its end, far wider
         # than the rounding tolerances) the loop below would find nothing and return start + work.
         self._free_from = math.inf
         self._free_until = -math.inf
 
+    def leave_vacant_until(self, time_h: float) -> None:
+        """The position is empty until `time_h`: work waits for the new hire."""
+        self.vacant_until = time_h
+        self.always_open = False
+
     def finish_time(self, start: float, work_h: float) -> float:
-        """When `work_h` hours of work begun at `start` end, meetings skipped."""
+        """When `work_h` hours of work begun at `start` end, the vacancy waited out and meetings skipped."""
+        if start < self.vacant_until:
+            start = self.vacant_until
         if not self.recurrences:
             return start + work_h
         if self._free_from <= start and start + work_h <= self._free_until - FREE_MARGIN_H:

@@ -27,7 +27,7 @@ import numpy as np
 from mesa.experimental.mesa_signals import ObservableSignals
 
 from sim import metrics
-from sim.agents import Customer, Employee, Unit
+from sim.agents import NO_MEETINGS, Customer, Employee, Unit
 from sim.calendar import EPSILON_H, Calendar, Recurrence
 from sim.channel import Channel
 from sim.committee import Committee
@@ -161,8 +161,11 @@ class OrgModel(mesa.Model):
             else:
                 # Unobserved, Mesa's `time` Observable only stores the value in `_time`: store it
                 # directly and skip the descriptor's per-event cost (Mesa is pinned; see TOOLCHAIN.md).
-                while events:
-                    time_h, order, callback, argument = pop(events)
+                while True:
+                    try:
+                        time_h, order, callback, argument = pop(events)
+                    except IndexError:  # nothing left to happen
+                        break
                     if time_h > until:
                         heapq.heappush(events, (time_h, order, callback, argument))  # not due yet: put back
                         break
@@ -228,7 +231,7 @@ class OrgModel(mesa.Model):
             if side_work is not None and employee.unit == "ecommerce":
                 other.append(side_work)
             employee.coordination = coordination
-            employee.calendar = Calendar(coordination + other)
+            employee.calendar = Calendar(coordination + other, employee.calendar.vacant_until)  # a vacancy outlasts a reorganization
 
     def trained_skill(self, employee: Employee) -> float:
         """Skill after the training sessions held since hiring (each hour closes a share of the gap)."""
@@ -486,7 +489,9 @@ class OrgModel(mesa.Model):
             mean_skill -= organization.other_units_skill_gap
         employee.base_skill = min(1.0, max(0.0, self.org_random.gauss(mean_skill, organization.skill_sd)))
         employee.hired_h = self.time
-        employee.available_from = self.time + policies.vacancy_days * WORKING_HOURS_PER_DAY
+        if employee.calendar is NO_MEETINGS:  # never block the calendar other workers share
+            employee.calendar = Calendar()
+        employee.calendar.leave_vacant_until(self.time + policies.vacancy_days * WORKING_HOURS_PER_DAY)
         self.departures += 1
 
     def _reorganize(self, _=None) -> None:
