@@ -46,19 +46,15 @@ class Inquiry:
 class Decision:
     """A request that needs someone's authority; it hops along `path` until decided.
 
-    A plain class rather than a dataclass: one is made for every discount and
-    customization, so fields that start at a constant are class-level
-    defaults (shared until a decision changes them) and the constructor sets
-    only what differs.
+    A slotted class with its own constructor rather than a dataclass: one is
+    made for every discount and customization, and positional arguments with
+    no default factories keep that cheap.
     """
 
-    path: tuple = ()  # hops (see structures.base.Hop), set when the decision starts
-    hop_index = 0  # the hop it is at: waiting there, or being looked at
-    decided_h: float | None = None
-    outcome = "open"  # approved | rejected | refused | open
-    via_meeting = False
-    with_committee = False  # refused by a unit and taken up by the committee
-    committee_chair: int | None = None  # who chaired the meeting that decided it, if the committee did
+    __slots__ = (
+        "id", "kind", "requester", "created_h", "good", "inquiry", "then_price", "screened", "path",
+        "hop_index", "hop_entered_h", "decided_h", "outcome", "via_meeting", "with_committee", "committee_chair",
+    )  # fmt: skip
 
     def __init__(self, id, kind, requester, created_h, good, inquiry=None, then_price=True, screened=True):
         self.id = id
@@ -69,7 +65,14 @@ class Decision:
         self.inquiry = inquiry
         self.then_price = then_price  # a customization for our own quote goes on to pricing
         self.screened = screened  # each hop screens it (Sah-Stiglitz); validation jobs are not screened
+        self.path: tuple = ()  # hops (see structures.base.Hop), set when the decision starts
+        self.hop_index = 0  # the hop it is at: waiting there, or being looked at
         self.hop_entered_h = created_h  # when the current hop received it
+        self.decided_h: float | None = None
+        self.outcome = "open"  # approved | rejected | refused | open
+        self.via_meeting = False
+        self.with_committee = False  # refused by a unit and taken up by the committee
+        self.committee_chair: int | None = None  # who chaired the meeting that decided it, if the committee did
 
     def __repr__(self) -> str:
         return f"Decision(id={self.id}, kind={self.kind}, outcome={self.outcome}, hop {self.hop_index} of {len(self.path)})"
