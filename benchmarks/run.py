@@ -398,19 +398,24 @@ def main() -> None:
             )
 
     if "batch" in wanted:
-        one = repeated(reps, "batch", 1, BATCH_RUNS, label="batch, 1 process")
-        two = repeated(reps, "batch", 2, BATCH_RUNS, label="batch, 2 processes")
+        # 1 and 2 processes alternate, and the speed-up is the median of each pair's ratio: the
+        # load other tenants put on a shared machine drifts, and a pair sees the same drift.
+        one, two = [], []
+        for rep in range(n_batch := 1 if args.quick else max(reps, 5)):
+            one += repeated(1, "batch", 1, BATCH_RUNS, label=f"batch, 1 process ({rep + 1}/{n_batch})")
+            two += repeated(1, "batch", 2, BATCH_RUNS, label=f"batch, 2 processes ({rep + 1}/{n_batch})")
         if {r["digest"] for r in one} != {r["digest"] for r in two}:
             raise RuntimeError("the batch gave different results on 1 and 2 processes")
         wall1, wall2 = median(one, "wall_s"), median(two, "wall_s")
-        rows.append((f"{BATCH_RUNS} baseline runs, 1 process", f"{wall1:.2f} s", "", ""))
-        rows.append((f"{BATCH_RUNS} baseline runs, 2 processes", f"{wall2:.2f} s", "", ""))
+        speedup = statistics.median(a["wall_s"] / b["wall_s"] for a, b in zip(one, two))
+        rows.append((f"{BATCH_RUNS} baseline runs, 1 process", f"{wall1:.2f} s (median of {n_batch})", "", ""))
+        rows.append((f"{BATCH_RUNS} baseline runs, 2 processes", f"{wall2:.2f} s (median of {n_batch})", "", ""))
         rows.append(
             (
-                "Batch speed-up on 2 processes",
-                f"{wall1 / wall2:.2f}x",
+                f"Batch speed-up on 2 processes (median of {n_batch} paired runs)",
+                f"{speedup:.2f}x",
                 f">= {TARGET_SPEEDUP}x",
-                verdict(wall1 / wall2 >= TARGET_SPEEDUP),
+                verdict(speedup >= TARGET_SPEEDUP),
             )
         )
 
