@@ -119,3 +119,35 @@ def test_approved_infeasible_customizations_fail_at_delivery():
     for decision in model.decisions:
         if decision.kind == "CUSTOMIZATION" and decision.outcome == "approved" and not decision.good:
             assert decision.inquiry.outcome != "converted"
+
+
+def test_deciders_follow_the_path_up_to_the_current_hop_then_the_committee_chair():
+    model = run_model(
+        horizon_days=60, policies__committee="weekly", policies__incentives="sales_only", organization__ecommerce_placement="in_it"
+    )
+    chair = model.units["management"].head.unique_id
+    by_committee = [d for d in model.decisions if d.committee_chair is not None]
+    finished = [d for d in model.decisions if d.outcome != "open" and d.committee_chair is None]
+    waiting = [d for d in model.decisions if d.outcome == "open" and not d.with_committee]
+    assert by_committee and finished and waiting
+    for decision in by_committee:  # refused at a gate, then decided in the committee's meeting
+        assert decision.path[decision.hop_index].gate_unit is not None
+        assert decision.deciders == [hop.decider_id for hop in decision.path[: decision.hop_index + 1]] + [chair]
+    for decision in finished:  # every hop up to the one that ended it has looked at it
+        assert decision.deciders == [hop.decider_id for hop in decision.path[: decision.hop_index + 1]]
+    for decision in waiting:  # still in the current hop's queue: not handled there yet
+        assert len(decision.deciders) == decision.hop_index
+
+
+def test_a_vacancy_delays_work_until_the_new_hire_starts():
+    from sim.calendar import Calendar, Recurrence
+
+    calendar = Calendar([Recurrence(8, 4, 1)])
+    calendar.leave_vacant_until(10.0)
+    assert not calendar.always_open
+    assert calendar.finish_time(2.0, 1.0) == pytest.approx(11.0)  # waits for the hire, then works
+    assert calendar.finish_time(12.0, 1.0) == pytest.approx(14.0)  # later work skips the 12-13 meeting only
+    model = run_model(horizon_days=20, policies__turnover_per_year=2.0, policies__vacancy_days=3.0)
+    assert model.departures > 0
+    replaced = [e for e in model.employees if e.calendar.vacant_until > 0]
+    assert replaced and all(e.calendar.vacant_until == pytest.approx(e.hired_h + 3.0 * 8) for e in replaced)
