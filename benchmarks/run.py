@@ -285,6 +285,7 @@ def main() -> None:
         return
 
     reps = 1 if args.quick else args.reps
+    reps_scale = 1 if args.quick else max(args.reps, 5)  # the small points steer the exponent's fit
     reps_large = args.reps_large
     sizes = SIZES[:2] if args.quick else SIZES
     wanted = set(args.only or ("validation", "small", "scale", "batch"))
@@ -358,11 +359,17 @@ def main() -> None:
     if "scale" in wanted:
         for structure in STRUCTURES:
             points, cpu_points = [], []
+            # Sizes take turns (1,000, 3,000, 10,000, then again), so a change in the machine's load
+            # while they run moves every point of the exponent's fit alike.
+            by_size: dict[int, list[dict]] = {size: [] for size in sizes}
+            wanted_reps = {size: reps_large if size >= 10_000 else reps_scale for size in sizes}
+            for rep in range(max(wanted_reps.values())):
+                for size in sizes:
+                    if rep < wanted_reps[size]:
+                        label = f"{size:,} employees {structure} ({rep + 1}/{wanted_reps[size]})"
+                        by_size[size] += repeated(1, "scale", "baseline", structure, size, YEAR_DAYS, 1, label=label)
             for size in sizes:
-                n_reps = reps_large if size >= 10_000 else reps
-                results = repeated(
-                    n_reps, "scale", "baseline", structure, size, YEAR_DAYS, 1, label=f"{size:,} employees {structure}"
-                )
+                results, n_reps = by_size[size], wanted_reps[size]
                 wall, peak = median(results, "wall_s"), max(r["peak_mib"] for r in results)
                 run = median(results, "run_s")
                 points.append((size, wall))
@@ -439,7 +446,8 @@ def render(info: dict, rows, reps: int, reps_large: int, reps_validation: int, e
         ),
         f"Commit {info['commit']}, {info['date']}; load average before the run {load}.",
         (
-            f"Medians of {reps} runs ({reps_large} at 10,000 employees, {reps_validation} of the validation network),"
+            f"Medians of {reps} runs (5 at 1,000 and 3,000 employees, {reps_large} at 10,000,"
+            f" {reps_validation} of the validation network, 5 of each batch),"
             f" each in a fresh process;"
             f" peak RSS is that process's ru_maxrss (interpreter and imports included); CPU is the process's own"
             f" CPU time for the same span, which a busy machine inflates less than wall time."

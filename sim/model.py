@@ -478,8 +478,8 @@ class OrgModel(mesa.Model):
 
     def _employee_leaves(self, _=None) -> None:
         """Someone leaves; after a vacancy a less experienced hire takes over the position and its queue."""
-        candidates = self.employees[1:]  # the general manager stays
-        self.replace_employee(candidates[self.org_random.randrange(len(candidates))])
+        # Anyone but the general manager (index 0); indexing, not a copy of the list, keeps this O(1).
+        self.replace_employee(self.employees[1 + self.org_random.randrange(len(self.employees) - 1)])
         self._schedule_next_departure()
 
     def replace_employee(self, employee: Employee) -> None:
