@@ -24,23 +24,6 @@ DAYS = 20  # ~2,800 decisions: stable per-decision figures, ~20 s under monitori
 TOOL_ID = 3  # sys.monitoring.OPTIMIZER_ID: a slot no debugger or profiler claims
 
 
-def _network(seed: int):
-    from benchmarks.run import VALIDATION_SCALE
-    from sim import load_scenario
-    from sim.model import OrgModel
-
-    bundled = load_scenario("validation/queueing").validation
-    scenario = load_scenario(
-        "validation/queueing",
-        {
-            "horizon_days": DAYS,
-            "validation.request_rate_per_hour": bundled.request_rate_per_hour * VALIDATION_SCALE,
-            "validation.manager_service_rate_per_hour": bundled.manager_service_rate_per_hour * VALIDATION_SCALE,
-        },
-    )
-    return OrgModel(scenario, rng=seed), scenario
-
-
 def _counted(run) -> Counter:
     """Bytecode instructions executed by `run()`, per (file, function)."""
     monitoring = sys.monitoring
@@ -64,8 +47,9 @@ def _counted(run) -> Counter:
 def count(seed: int = 7) -> dict:
     """Instructions per decision for orgsim and the reference, and orgsim's per-function split."""
     from benchmarks.reference_heapq import simulate_like
+    from benchmarks.run import validation_network
 
-    model, scenario = _network(seed)
+    model, scenario = validation_network(DAYS, seed)
     orgsim = _counted(lambda: model.run_until(scenario.horizon_hours))
     decided = sum(d.decided_h is not None for d in model.decisions)
     result: dict = {}

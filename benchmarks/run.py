@@ -70,8 +70,8 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
 
 
-def case_validation(seed: int) -> dict:
-    from benchmarks.reference_heapq import simulate_like
+def validation_network(days: int, seed: int):
+    """The benchmarked validation network (every rate x VALIDATION_SCALE) for `days`: a model and its scenario."""
     from sim import load_scenario
     from sim.model import OrgModel
 
@@ -79,12 +79,18 @@ def case_validation(seed: int) -> dict:
     scenario = load_scenario(
         "validation/queueing",
         {
-            "horizon_days": VALIDATION_DAYS,
+            "horizon_days": days,
             "validation.request_rate_per_hour": bundled.request_rate_per_hour * VALIDATION_SCALE,
             "validation.manager_service_rate_per_hour": bundled.manager_service_rate_per_hour * VALIDATION_SCALE,
         },
     )
-    model = OrgModel(scenario, rng=seed)
+    return OrgModel(scenario, rng=seed), scenario
+
+
+def case_validation(seed: int) -> dict:
+    from benchmarks.reference_heapq import simulate_like
+
+    model, scenario = validation_network(VALIDATION_DAYS, seed)
     started, cpu = time.perf_counter(), time.process_time()
     model.run_until(scenario.horizon_hours)
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu

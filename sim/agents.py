@@ -16,9 +16,6 @@ import mesa
 
 from sim.calendar import Calendar
 
-NO_MEETINGS = Calendar()
-
-
 class Worker(mesa.Agent):
     """Anyone with a work queue: one item at a time, in arrival order.
 
@@ -30,7 +27,7 @@ class Worker(mesa.Agent):
 
     def __init__(self, model):
         super().__init__(model)
-        self.calendar: Calendar = NO_MEETINGS  # shared until the structure gives each employee their own
+        self.calendar = Calendar()  # its own: a vacancy is kept here (employees get their meetings later)
         self.queue: deque = deque()
         self.busy = False
         self._finish_event = self._finish  # the event callback, bound once
@@ -49,7 +46,8 @@ class Worker(mesa.Agent):
             return
         self.busy = True
         if kind == "decide":
-            # model.service_hours for a decision, written out: the same draw, one call fewer per hop.
+            # Random.expovariate(decision_rate) written out (CPython's own formula, the same number):
+            # this runs once per hop of every decision, and the call would cost more than the draw.
             hours = -log(1.0 - model.org_random.random()) / self.decision_rate
         else:
             hours = model.service_hours(self, kind, item)

@@ -20,14 +20,13 @@ import heapq
 import math
 import random
 from itertools import count
-from math import log
 
 import mesa
 import numpy as np
 from mesa.experimental.mesa_signals import ObservableSignals
 
 from sim import metrics
-from sim.agents import NO_MEETINGS, Customer, Employee, Unit
+from sim.agents import Customer, Employee, Unit
 from sim.calendar import EPSILON_H, Calendar, Recurrence
 from sim.channel import Channel
 from sim.committee import Committee
@@ -448,10 +447,8 @@ class OrgModel(mesa.Model):
     def service_hours(self, employee: Employee, kind: str, item) -> float:
         """How long one piece of work takes this person (exponential)."""
         draw = self.org_random
-        if kind == "decide" or kind == "dealer_quote":
-            # draw.expovariate(rate) written out (CPython's own formula, the same number): this
-            # runs once per hop of every decision, and the call would cost more than the draw.
-            return -log(1.0 - draw.random()) / employee.decision_rate
+        if kind == "dealer_quote":  # (a decision's service time is drawn in Worker.submit, its hot path)
+            return draw.expovariate(employee.decision_rate)
         if kind == "quote":
             work = self.params.work
             speed = max(0.2, 1.0 + work.skill_speedup * (employee.skill - 0.5))
@@ -489,8 +486,6 @@ class OrgModel(mesa.Model):
             mean_skill -= organization.other_units_skill_gap
         employee.base_skill = min(1.0, max(0.0, self.org_random.gauss(mean_skill, organization.skill_sd)))
         employee.hired_h = self.time
-        if employee.calendar is NO_MEETINGS:  # never block the calendar other workers share
-            employee.calendar = Calendar()
         employee.calendar.leave_vacant_until(self.time + policies.vacancy_days * WORKING_HOURS_PER_DAY)
         self.departures += 1
 
@@ -520,8 +515,7 @@ class OrgModel(mesa.Model):
         draw = self.market_random
         requester = self.requesters[_below(draw, len(self.requesters))]
         self.request_decision(VALIDATION, requester, True)
-        # draw.expovariate(rate) written out, as in Worker._start: the same number, no call.
-        self.schedule_at(self._time - log(1.0 - draw.random()) / self._validation_rate, self._validation_request)
+        self.schedule_at(self._time + draw.expovariate(self._validation_rate), self._validation_request)
 
     # ------------------------------------------------------------------ observation
 

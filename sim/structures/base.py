@@ -105,12 +105,8 @@ class Structure(ABC):
 
     def request(self, decision: Decision) -> None:
         """Start a decision on its path."""
-        path = decision.path = self.decision_path(decision)
-        hop = path[0]
-        if hop.queue_of is None:
-            self._enter_hop(decision, hop)
-        else:
-            hop.queue_of.submit("decide", decision)  # hop_entered_h is its creation time
+        path = decision.path = self.decision_path(decision)  # hop_index starts at 0
+        self._enter_hop(decision, path[0])
 
     def _enter_hop(self, decision: Decision, hop: Hop) -> None:
         """Hand the decision to its current hop's decider (see `hop_done` for the plain case)."""
