@@ -15,6 +15,7 @@ face the same customers (common random numbers).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import heapq
 import math
@@ -85,6 +86,10 @@ def allocate_units(total: int, shares: dict[str, float], ecommerce_staff: int | 
     return counts
 
 
+class _SpanEnded(Exception):
+    """Raised by the event that ends a `run_until` span (see OrgModel._advance_time)."""
+
+
 class OrgModel(mesa.Model):
     """A company of `organization.employees` people under one structure, and its online market."""
 
@@ -149,11 +154,17 @@ class OrgModel(mesa.Model):
 
     def _advance_time(self, until: float) -> None:
         # Mesa's run_until, run_for and step all come here.
+        if until < self._time:
+            return
         events = self._events
         pop = heapq.heappop
+        # The span ends with an event of its own, after every event due at `until` (its order is
+        # infinite), so the loop needs no time check per event and nothing is popped too early.
+        end = (until, math.inf, self._end_span, None)
+        heapq.heappush(events, end)
         try:
             if self._has_subscribers("time", ObservableSignals.CHANGED):  # e.g. a dashboard watches the clock
-                while events and events[0][0] <= until:
+                while True:
                     time_h, _, callback, argument = pop(events)
                     self.time = time_h
                     callback(argument)
@@ -161,18 +172,23 @@ class OrgModel(mesa.Model):
                 # Unobserved, Mesa's `time` Observable only stores the value in `_time`: store it
                 # directly and skip the descriptor's per-event cost (Mesa is pinned; see TOOLCHAIN.md).
                 while True:
-                    try:
-                        time_h, order, callback, argument = pop(events)
-                    except IndexError:  # nothing left to happen
-                        break
-                    if time_h > until:
-                        heapq.heappush(events, (time_h, order, callback, argument))  # not due yet: put back
-                        break
+                    time_h, _, callback, argument = pop(events)
                     self._time = time_h
                     callback(argument)
+        except _SpanEnded:
+            pass
+        except BaseException:  # a callback failed or the run was interrupted: leave no stale end behind
+            with contextlib.suppress(ValueError):
+                events.remove(end)
+            heapq.heapify(events)
+            raise
         finally:
             gc.unfreeze()  # see _observe_day
-        self.time = max(self.time, until)
+        self.time = until
+
+    @staticmethod
+    def _end_span(_=None) -> None:
+        raise _SpanEnded
 
     def run(self) -> dict:
         """Run to the scenario's horizon and return the summary."""

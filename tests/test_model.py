@@ -74,6 +74,37 @@ def test_mesa_time_controls_advance_the_same_run():
     assert len(stepped.datacollector.get_model_vars_dataframe()) == 5
 
 
+def test_a_span_runs_every_event_due_at_its_end_and_none_after():
+    model = OrgModel(load_scenario("baseline", {"horizon_days": 5}), rng=3)
+    ran = []
+    model.schedule_at(10.0, ran.append, "at the end")
+    model.schedule_at(10.000001, ran.append, "just after")
+    model.run_until(10.0)
+    assert ran == ["at the end"] and model.time == 10.0
+    model.schedule_at(10.0, ran.append, "scheduled at the end, after the span")
+    model.run_until(10.0)  # a span that ends where it starts still runs what is due now
+    with pytest.warns(RuntimeWarning):  # Mesa warns of an end in the past; it moves nothing
+        model.run_until(9.0)
+    assert model.time == 10.0
+    model.run_until(11.0)
+    assert ran == ["at the end", "scheduled at the end, after the span", "just after"]
+
+
+def test_a_failing_event_leaves_the_run_able_to_go_on():
+    model = OrgModel(load_scenario("baseline", {"horizon_days": 5}), rng=3)
+    ran = []
+
+    def fail(_):
+        raise RuntimeError("boom")
+
+    model.schedule_at(5.0, fail)
+    model.schedule_at(15.0, ran.append, "later")
+    with pytest.raises(RuntimeError, match="boom"):
+        model.run_until(10.0)
+    model.run_until(20.0)  # the interrupted span's end must not stop this one at 10
+    assert ran == ["later"] and model.time == 20.0
+
+
 def test_employees_are_mesa_agents_with_the_requested_headcount(structure):
     model = OrgModel(load_scenario("baseline", {"organization.structure": structure, "organization.employees": 57}))
     assert len(model.employees) == 57
