@@ -5,21 +5,25 @@ resident memory (ru_maxrss) is its own and one case's garbage cannot slow the
 next. Timings are medians over repetitions; the table goes to stdout and to
 benchmarks/results.md.
 
-    python benchmarks/run.py               # everything (about 4 minutes on 2 cores)
+    python benchmarks/run.py               # everything (about 9 minutes on 2 cores)
     python benchmarks/run.py --quick       # one repetition each, no 10,000-employee runs
     python benchmarks/run.py --only scale  # validation | small | scale | batch
 
 Cases:
 - validation: the hierarchy validation network (scenarios/validation/queueing.toml
-  with every rate x20, run for 700 days: ~100,000 decisions) in decisions
+  with every rate x20, run for 140 days: ~20,000 decisions) in decisions
   completed per wall second of the run loop, next to the same network as a bare
-  heapq loop (benchmarks/reference_heapq.py), both timed in one process per
-  run; and the bytecode instructions each executes per decision
-  (benchmarks/bytecodes.py), a figure the machine's load cannot move;
+  heapq loop (benchmarks/reference_heapq.py); a sample runs both 15 times in
+  turns in one process (case_validation); and the bytecode instructions each
+  executes per decision (benchmarks/bytecodes.py), a figure the machine's load
+  cannot move;
 - yy_company (10 months) and the baseline company at 1,000, 3,000 and 10,000
   employees for a year (260 working days), under each structure: wall time
   (building, running and summarizing) and peak memory; the runtime exponent is
-  the least-squares slope of log(wall) against log(employees);
+  the least-squares slope of log(wall) against log(employees). A sample at
+  1,000 employees is the mean of 10 runs in one process, at 3,000 of 3, so that
+  every sample lasts about as long as one run at 10,000 and averages over the
+  machine's changing speed alike (case_scale, runs_for);
 - 40 baseline runs (seeds 0..39) on a ProcessPoolExecutor of 1 and of 2 workers.
 """
 
@@ -47,10 +51,12 @@ YEAR_DAYS = 260
 SIZES = (1_000, 3_000, 10_000)
 # The bundled validation network (span 4, 60 staff) with every rate scaled by 20: the same
 # queueing network (utilization 0.6 at the top) on a clock 20 times faster, so the run loop
-# handles ~140 decisions a day and the once-a-day observation does not dominate.
+# handles ~140 decisions a day and the once-a-day observation does not dominate. A run of 140 days
+# takes about 0.1 s, short enough that one pair of runs rarely straddles a change in the machine's speed.
 VALIDATION_SCALE = 20
-VALIDATION_DAYS = 700
+VALIDATION_DAYS = 140
 VALIDATION_SEED = 7
+VALIDATION_ROUNDS = 15  # turns of orgsim and the reference per sample (see case_validation)
 BATCH_RUNS = 40
 
 # Targets (issue 4).
@@ -87,29 +93,47 @@ def validation_network(days: int, seed: int):
     return OrgModel(scenario, rng=seed), scenario
 
 
-def case_validation(seed: int) -> dict:
+def case_validation(seed: int, rounds: int = VALIDATION_ROUNDS) -> dict:
+    """orgsim and the reference on the validation network, `rounds` times each, taking turns.
+
+    A run lasts under half a second and this VM's speed moves by up to 2x within seconds, so one
+    back-to-back pair can land on two speeds; several turns, the first mover alternating, put
+    both on the same mix. Each side's decisions and times are summed over its runs.
+    """
+    import gc
+
     from benchmarks.reference_heapq import simulate_like
 
-    model, scenario = validation_network(VALIDATION_DAYS, seed)
-    started, cpu = time.perf_counter(), time.process_time()
-    model.run_until(scenario.horizon_hours)
-    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    done = wall = cpu = 0.0
+    reference = {"decisions": 0, "wall_s": 0.0, "cpu_s": 0.0}
+    for turn in range(rounds):
+        model, scenario = validation_network(VALIDATION_DAYS, seed)
+        for side in ("orgsim", "reference") if turn % 2 == 0 else ("reference", "orgsim"):
+            gc.collect()  # the previous runs' garbage is not this run's cost
+            if side == "orgsim":
+                started, cpu_started = time.perf_counter(), time.process_time()
+                model.run_until(scenario.horizon_hours)
+                wall += time.perf_counter() - started
+                cpu += time.process_time() - cpu_started
+            else:
+                run = simulate_like(model, seed=seed)
+                reference = {**run, **{key: reference[key] + run[key] for key in ("decisions", "wall_s", "cpu_s")}}
+        done += sum(d.decided_h is not None for d in model.decisions)
     summary = model.summary()
-    done = sum(d.decided_h is not None for d in model.decisions)
     validation = scenario.validation
-    reference = simulate_like(model, seed=seed)
     from sim import theory
 
-    return {
-        "decisions": done,
-        "wall_s": wall,
+    return {  # per run: the mean over the rounds
+        "rounds": rounds,
+        "decisions": round(done / rounds),
+        "wall_s": wall / rounds,
         "decisions_per_s": done / wall,
-        "cpu_s": cpu,
+        "cpu_s": cpu / rounds,
         "mean_h": summary["decision_time_mean_h"],
-        "ref_decisions": reference["decisions"],
-        "ref_wall_s": reference["wall_s"],
-        "ref_cpu_s": reference["cpu_s"],
-        "ref_decisions_per_s": reference["decisions_per_s"],
+        "ref_decisions": round(reference["decisions"] / rounds),
+        "ref_wall_s": reference["wall_s"] / rounds,
+        "ref_cpu_s": reference["cpu_s"] / rounds,
+        "ref_decisions_per_s": reference["decisions"] / reference["wall_s"],
         "ref_mean_h": reference["decision_time_mean_h"],
         "jackson_mean_h": theory.hierarchy_expected_decision_time(
             model.requesters, validation.request_rate_per_hour, validation.manager_service_rate_per_hour
@@ -118,7 +142,16 @@ def case_validation(seed: int) -> dict:
     }
 
 
-def case_scale(scenario_name: str, structure: str, employees: int | None, days: int | None, seed: int) -> dict:
+def case_scale(scenario_name: str, structure: str, employees: int | None, days: int | None, seed: int, runs: int = 1) -> dict:
+    """`runs` runs of one company back to back in this process: the mean of each timing, and the peak RSS.
+
+    A small company runs first, untimed, so no timed run pays for lazy imports and first-call
+    caches. Small companies run several times per sample (see runs_for): this VM's speed moves by
+    up to 2x within seconds, and a sample that lasts as long as one large run averages over that
+    the same way the large run does.
+    """
+    import gc
+
     from sim import load_scenario
     from sim.model import OrgModel
 
@@ -128,23 +161,39 @@ def case_scale(scenario_name: str, structure: str, employees: int | None, days: 
     if days is not None:
         overrides["horizon_days"] = days
     scenario = load_scenario(scenario_name, overrides)
-    started, cpu = time.perf_counter(), time.process_time()
-    model = OrgModel(scenario, rng=seed)
-    built = time.perf_counter()
-    model.run_until(scenario.horizon_hours)
-    ran = time.perf_counter()
-    summary = model.summary()
-    ended = time.perf_counter()
+    OrgModel(load_scenario(scenario_name, {"organization.structure": structure, "horizon_days": 5}), rng=seed).run()
+    timings = []
+    for _ in range(runs):
+        gc.collect()  # the previous run's garbage is not this run's cost
+        started, cpu = time.perf_counter(), time.process_time()
+        model = OrgModel(scenario, rng=seed)
+        built = time.perf_counter()
+        model.run_until(scenario.horizon_hours)
+        ran = time.perf_counter()
+        summary = model.summary()
+        ended = time.perf_counter()
+        timings.append(
+            {
+                "wall_s": ended - started,
+                "cpu_s": time.process_time() - cpu,
+                "build_s": built - started,
+                "run_s": ran - built,
+                "summary_s": ended - ran,
+            }
+        )
+        del model
     return {
-        "wall_s": ended - started,
-        "cpu_s": time.process_time() - cpu,
-        "build_s": built - started,
-        "run_s": ran - built,
-        "summary_s": ended - ran,
+        **{key: statistics.fmean(t[key] for t in timings) for key in timings[0]},
+        "runs": runs,
         "peak_mib": _peak_mib(),
         "inquiries": summary["inquiries"],
         "decisions": summary["decisions"],
     }
+
+
+def runs_for(employees: int) -> int:
+    """Runs per sample at a company size: enough that a sample lasts about as long as one run at 10,000."""
+    return max(1, round(10_000 / employees))
 
 
 def _baseline_run(seed: int) -> dict:
@@ -175,13 +224,14 @@ def run_case(argv: list[str]) -> dict:
     if kind == "validation":
         return case_validation(int(rest[0]))
     if kind == "scale":
-        scenario, structure, employees, days, seed = rest
+        scenario, structure, employees, days, seed, *runs = rest
         return case_scale(
             scenario,
             structure,
             None if employees == "-" else int(employees),
             None if days == "-" else int(days),
             int(seed),
+            int(runs[0]) if runs else 1,
         )
     if kind == "batch":
         return case_batch(int(rest[0]), int(rest[1]))
@@ -303,8 +353,8 @@ def main() -> None:
         n_reps = 1 if args.quick else args.reps_validation
         results = repeated(n_reps, "validation", VALIDATION_SEED, label="validation network")
         dps, ref = median(results, "decisions_per_s"), median(results, "ref_decisions_per_s")
-        # Each run times orgsim and the reference back to back in one process, so the median of the
-        # per-run ratios is steadier on a shared machine than the ratio of the two medians.
+        # Each sample times orgsim and the reference in turns in one process, so the median of the
+        # per-sample ratios is steadier on a shared machine than the ratio of the two medians.
         ratio = statistics.median(r["decisions_per_s"] / r["ref_decisions_per_s"] for r in results)
         cpu_ratio = statistics.median((r["ref_cpu_s"] / r["ref_decisions"]) / (r["cpu_s"] / r["decisions"]) for r in results)
         counted = in_subprocess("bytecodes", VALIDATION_SEED)
@@ -331,7 +381,7 @@ def main() -> None:
         )
         rows.append(
             (
-                f"Throughput ratio orgsim / heapq (median of {n_reps} paired runs)",
+                f"Throughput ratio orgsim / heapq (median of {n_reps} samples, each {VALIDATION_ROUNDS} runs of both in turns)",
                 f"{ratio:.2f} (on CPU time {cpu_ratio:.2f})",
                 f">= {TARGET_RATIO} (within 2x)",
                 verdict(ratio >= TARGET_RATIO),
@@ -373,7 +423,9 @@ def main() -> None:
                 for size in sizes:
                     if rep < wanted_reps[size]:
                         label = f"{size:,} employees {structure} ({rep + 1}/{wanted_reps[size]})"
-                        by_size[size] += repeated(1, "scale", "baseline", structure, size, YEAR_DAYS, 1, label=label)
+                        by_size[size] += repeated(
+                            1, "scale", "baseline", structure, size, YEAR_DAYS, 1, 1 if args.quick else runs_for(size), label=label
+                        )
             for size in sizes:
                 results, n_reps = by_size[size], wanted_reps[size]
                 wall, peak = median(results, "wall_s"), max(r["peak_mib"] for r in results)
@@ -393,7 +445,8 @@ def main() -> None:
                         (
                             f"{wall:.2f} s / {peak:.0f} MiB (CPU {median(results, 'cpu_s'):.2f} s; run loop {run:.2f} s;"
                             f" {results[0]['inquiries']:,} inquiries,"
-                            f" {results[0]['decisions']:,} decisions; median of {n_reps})"
+                            f" {results[0]['decisions']:,} decisions; median of {n_reps} samples"
+                            f" of {results[0]['runs']} run{'s' if results[0]['runs'] > 1 else ''} each)"
                         ),
                         target,
                         verdict(ok) if ok is not None else "",
@@ -452,9 +505,11 @@ def render(info: dict, rows, reps: int, reps_large: int, reps_validation: int, e
         ),
         f"Commit {info['commit']}, {info['date']}; load average before the run {load}.",
         (
-            f"Medians of {reps} runs (5 at 1,000 and 3,000 employees, {reps_large} at 10,000,"
-            f" {reps_validation} of the validation network, 5 of each batch),"
-            f" each in a fresh process;"
+            f"Medians of {reps} samples (5 at 1,000 and 3,000 employees, {reps_large} at 10,000,"
+            f" {reps_validation} of the validation network, 5 of each batch), each in a fresh process;"
+            f" a sample of a company is the mean of {runs_for(1_000)} runs at 1,000 employees, {runs_for(3_000)} at 3,000"
+            f" and 1 at 10,000, so that each lasts about as long; a validation sample runs orgsim and the reference"
+            f" {VALIDATION_ROUNDS} times each, in turns;"
             f" peak RSS is that process's ru_maxrss (interpreter and imports included); CPU is the process's own"
             f" CPU time for the same span, which a busy machine inflates less than wall time."
             f" `make bench` took {elapsed / 60:.1f} min."
