@@ -5,7 +5,7 @@ resident memory (ru_maxrss) is its own and one case's garbage cannot slow the
 next. Timings are medians over repetitions; the table goes to stdout and to
 benchmarks/results.md.
 
-    python benchmarks/run.py               # everything (about 9 minutes on 2 cores)
+    python benchmarks/run.py               # everything (about 8 minutes on 2 cores)
     python benchmarks/run.py --quick       # one repetition each, no 10,000-employee runs
     python benchmarks/run.py --only scale  # validation | small | scale | batch
 
