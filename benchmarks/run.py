@@ -78,6 +78,11 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
 
 
+def in_turn_order(turn: int, sides: tuple) -> tuple:
+    """`sides` in order on even turns and reversed on odd ones, so that no side always goes first."""
+    return sides if turn % 2 == 0 else sides[::-1]
+
+
 def validation_network(days: int, seed: int):
     """The benchmarked validation network (every rate x VALIDATION_SCALE) for `days`: a model and its scenario."""
     from sim import load_scenario
@@ -110,7 +115,7 @@ def case_validation(seed: int, rounds: int = VALIDATION_ROUNDS) -> dict:
     reference = {"decisions": 0, "wall_s": 0.0, "cpu_s": 0.0}
     for turn in range(rounds):
         model, scenario = validation_network(VALIDATION_DAYS, seed)
-        for side in ("orgsim", "reference") if turn % 2 == 0 else ("reference", "orgsim"):
+        for side in in_turn_order(turn, ("orgsim", "reference")):
             gc.collect()  # the previous runs' garbage is not this run's cost
             if side == "orgsim":
                 started, cpu_started = time.perf_counter(), time.process_time()
@@ -221,7 +226,7 @@ def case_batch(runs: int, rounds: int = BATCH_ROUNDS) -> dict:
     wall = {1: 0.0, 2: 0.0}
     digests = set()
     for turn in range(rounds):
-        for workers in (1, 2) if turn % 2 == 0 else (2, 1):
+        for workers in in_turn_order(turn, (1, 2)):
             started = time.perf_counter()
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
                 summaries = list(pool.map(_baseline_run, range(runs)))
