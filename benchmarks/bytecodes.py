@@ -24,36 +24,44 @@ DAYS = 20  # ~2,800 decisions: stable per-decision figures, ~20 s under monitori
 TOOL_ID = 3  # sys.monitoring.OPTIMIZER_ID: a slot no debugger or profiler claims
 
 
-def _counted(run) -> Counter:
-    """Bytecode instructions executed by `run()`, per (file, function)."""
+def _counted(run) -> tuple[Counter, int]:
+    """Bytecode instructions executed by `run()`, per (file, function), and the Python calls it made."""
     monitoring = sys.monitoring
+    events = monitoring.events
     counts: Counter = Counter()
+    calls = 0
 
     def on_instruction(code, _offset):
         counts[(Path(code.co_filename).name, code.co_name)] += 1
 
+    def on_start(_code, _offset):  # a Python function's frame starts
+        nonlocal calls
+        calls += 1
+
     monitoring.use_tool_id(TOOL_ID, "orgsim-bytecodes")
     try:
-        monitoring.register_callback(TOOL_ID, monitoring.events.INSTRUCTION, on_instruction)
-        monitoring.set_events(TOOL_ID, monitoring.events.INSTRUCTION)
+        monitoring.register_callback(TOOL_ID, events.INSTRUCTION, on_instruction)
+        monitoring.register_callback(TOOL_ID, events.PY_START, on_start)
+        monitoring.set_events(TOOL_ID, events.INSTRUCTION | events.PY_START)
         run()
     finally:
         monitoring.set_events(TOOL_ID, 0)
-        monitoring.register_callback(TOOL_ID, monitoring.events.INSTRUCTION, None)
+        monitoring.register_callback(TOOL_ID, events.INSTRUCTION, None)
+        monitoring.register_callback(TOOL_ID, events.PY_START, None)
         monitoring.free_tool_id(TOOL_ID)
-    return counts
+    return counts, calls
 
 
 def count(seed: int = 7) -> dict:
-    """Instructions per decision for orgsim and the reference, and orgsim's per-function split."""
+    """Instructions and Python calls per decision for orgsim and the reference, and orgsim's per-function split."""
     from benchmarks.reference_heapq import simulate_like
     from benchmarks.run import validation_network
 
     model, scenario = validation_network(DAYS, seed)
-    orgsim = _counted(lambda: model.run_until(scenario.horizon_hours))
+    orgsim, orgsim_calls = _counted(lambda: model.run_until(scenario.horizon_hours))
     decided = sum(d.decided_h is not None for d in model.decisions)
     result: dict = {}
-    reference = _counted(lambda: result.update(simulate_like(model, seed=seed)))
+    reference, reference_calls = _counted(lambda: result.update(simulate_like(model, seed=seed)))
     per_decision = sum(orgsim.values()) / decided
     reference_per_decision = sum(reference.values()) / result["decisions"]
     return {
@@ -63,6 +71,8 @@ def count(seed: int = 7) -> dict:
         "reference_decisions": result["decisions"],
         "reference_per_decision": reference_per_decision,
         "ratio": reference_per_decision / per_decision,
+        "calls_per_decision": orgsim_calls / decided,
+        "reference_calls_per_decision": reference_calls / result["decisions"],
         "by_function": [(f"{file}:{name}", n / decided) for (file, name), n in orgsim.most_common(15)],
     }
 
@@ -73,6 +83,10 @@ def main() -> None:
         f"validation network, {found['days']} days: orgsim {found['per_decision']:.0f} bytecode instructions per decision"
         f" ({found['decisions']:,} decisions), bare heapq {found['reference_per_decision']:.0f}"
         f" ({found['reference_decisions']:,}); ratio {found['ratio']:.2f}"
+    )
+    print(
+        f"Python function calls per decision: orgsim {found['calls_per_decision']:.1f},"
+        f" bare heapq {found['reference_calls_per_decision']:.1f}"
     )
     print("\norgsim, per decision, by function:")
     for name, n in found["by_function"]:

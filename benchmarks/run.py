@@ -416,7 +416,9 @@ def main() -> None:
                 f"Bytecode instructions per decision, same network for {counted['days']} days (benchmarks/bytecodes.py)",
                 (
                     f"orgsim {counted['per_decision']:.0f}, heapq {counted['reference_per_decision']:.0f}:"
-                    f" ratio {counted['ratio']:.2f} (deterministic; predicts the throughput ratio)"
+                    f" ratio {counted['ratio']:.2f} (deterministic; predicts the throughput ratio);"
+                    f" Python calls per decision: orgsim {counted['calls_per_decision']:.1f},"
+                    f" heapq {counted['reference_calls_per_decision']:.1f}"
                 ),
                 "",
                 "",
