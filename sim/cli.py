@@ -166,6 +166,7 @@ def sweep(experiment, workers, scheduler, dask_local, out, retry_failed, batch, 
     except ExperimentError as error:
         _fail(str(error))
     from sim.batch.executors import DaskBackend, ProcessPoolBackend
+    from sim.batch.store import FolderInUse
     from sim.batch.sweep import run_sweep
 
     if scheduler:
@@ -187,6 +188,8 @@ def sweep(experiment, workers, scheduler, dask_local, out, retry_failed, batch, 
     try:
         result = run_sweep(loaded, out_dir, backend, retry_failed=retry_failed, progress=not no_progress,
                            flush_rows=batch, log=lambda message: click.echo(message, err=True))
+    except FolderInUse as error:
+        _fail(str(error))
     except KeyboardInterrupt:
         click.echo(f"orgsim: interrupted; finished runs are stored in {out_dir}: run the same command again to resume",
                    err=True)

@@ -231,6 +231,33 @@ def test_duplicate_rows_left_by_a_crash_are_repaired(reference, tmp_path):
     pd.testing.assert_frame_equal(table(out), expected)
 
 
+def test_temporary_files_of_a_killed_writer_are_deleted_on_resume(reference, tmp_path):
+    experiment, expected = reference
+    out = tmp_path / "out"
+    sweep(experiment, out)
+    for folder in ("runs", "timeseries"):
+        (out / folder).mkdir(exist_ok=True)
+        (out / folder / ".part-00000000000000000001-1.parquet.abc123.tmp").write_bytes(b"PAR1 cut short")
+    assert sweep(experiment, out).ran == 0
+    assert not list(out.glob("*/.part-*.tmp"))
+    pd.testing.assert_frame_equal(table(out), expected)
+
+
+def test_a_second_sweep_into_a_folder_in_use_is_refused_in_one_line(tmp_path):
+    import fcntl
+
+    experiment = write_experiment(tmp_path)
+    out = tmp_path / "busy"
+    out.mkdir()
+    with open(out / ".lock", "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a running sweep holds it
+        result = CliRunner().invoke(main, ["sweep", str(experiment), "--out", str(out), "--no-progress"])
+    assert result.exit_code == 2
+    error = result.output.strip().splitlines()[-1]  # after the line announcing the sweep
+    assert error.startswith("orgsim: ") and "another sweep is writing to this folder" in error and str(out) in error
+    assert not (out / "runs").exists() or not list((out / "runs").iterdir())  # nothing written
+
+
 def test_a_sweep_killed_part_way_resumes_to_the_same_dataset(tmp_path):
     experiment = write_experiment(tmp_path, replications=4, days=25, sizes="[80, 120, 160]")
     total = 3 * 2 * 4

@@ -11,11 +11,14 @@ part, and orphans are dropped on the next open.
 
 The dataset always reads as one row per run key: `repair` (run on open) keeps
 the best row of a key (ok over failed, then the newest) and rewrites the parts
-that held the others; `drop_failed` removes failed rows before a retry.
+that held the others, and deletes the hidden temporary files a killed writer
+left; `drop_failed` removes failed rows before a retry. One sweep writes to a
+folder at a time: `RunStore.lock` holds an exclusive lock on `DIR/.lock`.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -116,6 +119,15 @@ def _parts(directory: Path) -> list[Path]:
     return sorted(directory.glob("part-*.parquet")) if directory.is_dir() else []
 
 
+def _temporaries(directory: Path) -> list[Path]:
+    """Hidden files `atomic_write_bytes` writes before renaming them to a part."""
+    return sorted(directory.glob(".part-*.tmp")) if directory.is_dir() else []
+
+
+class FolderInUse(RuntimeError):
+    """Another sweep holds the output folder's lock."""
+
+
 def read_dataset(directory: str | Path, columns: list[str] | None = None) -> pa.Table:
     """Every part of a dataset folder as one table (schemas of older parts are unified)."""
     directory = Path(directory)
@@ -147,7 +159,27 @@ class RunStore:
         self._rows: list[dict] = []
         self._series: list[pa.Table] = []
         self._last_flush = time.monotonic()
+        self._lock_file = None
         self.runs_dir.mkdir(parents=True, exist_ok=True)
+
+    def lock(self) -> None:
+        """Take the folder's exclusive lock, so no other sweep writes here; it ends with the process.
+
+        Raises FolderInUse when another process holds it. The lock is what lets
+        `repair` delete temporary files: none of them can belong to a live writer.
+        """
+        handle = open(self.out / ".lock", "a")  # noqa: SIM115 - held open for the life of the store
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            raise FolderInUse(f"{self.out}: another sweep is writing to this folder; wait for it or use another --out") from None
+        self._lock_file = handle
+
+    def unlock(self) -> None:
+        if self._lock_file is not None:
+            self._lock_file.close()  # closing the file releases the lock
+            self._lock_file = None
 
     # ------------------------------------------------------------------ what is there
 
@@ -159,7 +191,10 @@ class RunStore:
         return dict(zip(table.column("run_key").to_pylist(), table.column("status").to_pylist()))
 
     def repair(self) -> int:
-        """Make the dataset one row per key, and drop orphan time series; return rows removed."""
+        """Make the dataset one row per key, drop orphan time series and a killed writer's
+        temporary files; return the rows removed (temporary files hold no stored rows)."""
+        for leftover in _temporaries(self.runs_dir) + _temporaries(self.timeseries_dir):
+            leftover.unlink(missing_ok=True)
         best: dict[str, tuple[int, int, Path]] = {}  # key -> (rank, part order, part)
         seen: dict[Path, list[str]] = {}
         for order, part in enumerate(_parts(self.runs_dir)):
