@@ -93,6 +93,17 @@ class _SpanEnded(Exception):
 class OrgModel(mesa.Model):
     """A company of `organization.employees` people under one structure, and its online market."""
 
+    # The model's own attributes live in slots. CPython keeps an instance's attributes in a fast
+    # inline array only up to 30 of them; Mesa's Model sets 21, and with these 27 in the instance
+    # dict as well every `model.x` in the event loop became a hashed dict lookup (about 2.5 % of
+    # the machine instructions per decision; benchmarks/PROFILE.md, fourth pass).
+    __slots__ = (
+        "params", "seed", "market_random", "org_random", "_events", "_event_order", "_validation_rate",
+        "queued_jobs", "coordination_hours", "revenue", "dealer_share_paid", "open_conflict_count", "outcome_counts",
+        "units", "employees", "staff", "requesters", "structure", "channel", "committee", "training", "departures",
+        "inquiries", "decisions", "decisions_today", "conflicts", "datacollector",
+    )
+
     def __init__(self, scenario: Scenario | None = None, *, rng: int | None = None):
         params = scenario if scenario is not None else Scenario()
         seed = params.seed if rng is None else int(rng)

@@ -151,3 +151,14 @@ def test_run_writes_every_result_file(tmp_path):
     assert pq.read_table(tmp_path / "decisions.parquet").num_rows == len(model.decisions)
     assert not list(tmp_path.glob(".*.tmp"))
     assert math.isfinite(summary["decision_time_mean_h"])
+
+
+@pytest.mark.parametrize("name", ["baseline", "zappos_transition", "validation/queueing", "sme_misunderstandings"])
+def test_the_model_adds_no_attribute_outside_its_slots(name):
+    # CPython reads an instance's attributes from a fast inline array only while it has at most 30;
+    # Mesa's Model sets 21, so every attribute orgsim adds must be one of OrgModel.__slots__.
+    import mesa
+
+    model = run_model(name, horizon_days=40, policies__committee="weekly", policies__remote_share=0.3)
+    assert set(vars(model)) <= set(vars(mesa.Model(rng=1)))
+    assert len(vars(model)) <= 30
