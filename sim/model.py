@@ -542,7 +542,10 @@ class OrgModel(mesa.Model):
         draw = self.market_random
         requester = self.requesters[_below(draw, len(self.requesters))]
         self.request_decision(VALIDATION, requester, True)
-        self.schedule_at(self._time + draw.expovariate(self._validation_rate), self._validation_request)
+        # The next arrival: expovariate and schedule_at written out (the same draw and event, as in
+        # Worker.submit), since this runs once per decision of the validation network.
+        gap = -math.log(1.0 - draw.random()) / self._validation_rate
+        heapq.heappush(self._events, (self._time + gap, next(self._event_order), self._validation_request, None))
 
     # ------------------------------------------------------------------ observation
 
