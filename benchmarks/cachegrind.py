@@ -6,7 +6,7 @@ benchmarks/PROFILE.md (third pass) and the figures the README quotes from them:
 - validation: machine instructions per decision of orgsim and of the
   bare-heapq reference on the benchmarked validation network, as the
   difference between a 700-day and a 2-day run (building and start-up cancel);
-- sizes: per inquiry of the hierarchy baseline at each size, days 26 to 260
+- sizes: per inquiry of the baseline (hierarchy, or --structure) at each size, days 26 to 260
   of a year (a 260-day run minus a 26-day run): instructions, first-level
   data-cache misses and misses of a 1 MiB last-level cache (this CPU's L2).
 
@@ -20,6 +20,7 @@ Runs two processes at a time; everything takes about 15 minutes.
 
     python benchmarks/cachegrind.py                  # both tables
     python benchmarks/cachegrind.py --sizes 1000 3000
+    python benchmarks/cachegrind.py --only sizes --structure holacracy
     python benchmarks/cachegrind.py --only validation
 """
 
@@ -57,11 +58,14 @@ def measured(*args: str) -> None:
             items = sum(d.decided_h is not None for d in model.decisions)
         else:
             items = simulate_like(model, seed=VALIDATION_SEED)["decisions"]
-    else:  # a company size: the hierarchy baseline, a year's scenario run for `days`
+    else:  # a company size, "STRUCTURE:EMPLOYEES": the baseline, a year's scenario run for `days`
         from sim import load_scenario
         from sim.model import OrgModel
 
-        scenario = load_scenario("baseline", {"organization.structure": "hierarchy", "organization.employees": int(kind), "horizon_days": 260})
+        structure, employees = kind.split(":")
+        scenario = load_scenario(
+            "baseline", {"organization.structure": structure, "organization.employees": int(employees), "horizon_days": 260}
+        )
         model = OrgModel(scenario, rng=1)
         model.run_until(days * scenario.horizon_hours / 260)
         items = len(model.inquiries)
@@ -73,7 +77,7 @@ def counted(kind: str, days: int, workdir: str) -> dict:
     """Run one workload under cachegrind: its item count and cachegrind's totals."""
     command = [
         "valgrind", "--tool=cachegrind", "--cache-sim=yes", *CACHES,
-        f"--cachegrind-out-file={workdir}/{kind}_{days}.out",
+        f"--cachegrind-out-file={workdir}/{kind.replace(':', '_')}_{days}.out",
         sys.executable, str(Path(__file__).resolve()), "--measure", kind, str(days),
     ]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
@@ -118,6 +122,7 @@ def main() -> None:
     parser.add_argument("--measure", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--only", choices=("validation", "sizes"))
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 3_000, 10_000])
+    parser.add_argument("--structure", choices=("hierarchy", "holacracy", "hybrid"), default="hierarchy")
     parser.add_argument("--keep", help="keep cachegrind's output files in this directory (for cg_annotate)")
     args = parser.parse_args()
     if args.measure:
@@ -128,7 +133,7 @@ def main() -> None:
     if args.only in (None, "validation"):
         jobs += [(side, days) for side in ("orgsim", "reference") for days in (VALIDATION_LONG, 2)]
     if args.only in (None, "sizes"):
-        jobs += [(str(size), days) for size in args.sizes for days in (260, SIZES_FROM_DAY)]
+        jobs += [(f"{args.structure}:{size}", days) for size in args.sizes for days in (260, SIZES_FROM_DAY)]
     with tempfile.TemporaryDirectory() as scratch, ThreadPoolExecutor(max_workers=2) as pool:
         workdir = args.keep or scratch
         os.makedirs(workdir, exist_ok=True)
@@ -144,15 +149,18 @@ def report(args, results: dict, workdir: str) -> None:
         print(f"  orgsim {orgsim['instructions']:,.0f}, bare heapq {reference['instructions']:,.0f}:"
               f" ratio {reference['instructions'] / orgsim['instructions']:.2f}")  # fmt: skip
     if args.only in (None, "sizes"):
-        print(f"hierarchy baseline, per inquiry, days {SIZES_FROM_DAY}-260 of a year:")
+        print(f"{args.structure} baseline, per inquiry, days {SIZES_FROM_DAY}-260 of a year:")
         print(f"  {'employees':>10} {'inquiries':>10} {'instructions':>13} {'L1d misses':>11} {'1 MiB-cache misses':>19}")
         for size in args.sizes:
-            row = per_item(results[str(size), 260], results[str(size), SIZES_FROM_DAY])
+            kind = f"{args.structure}:{size}"
+            row = per_item(results[kind, 260], results[kind, SIZES_FROM_DAY])
             print(f"  {size:>10,} {row['items']:>10,} {row['instructions']:>13,.0f} {row['d1_misses']:>11,.0f} {row['ll_misses']:>19.1f}")
         print("  1 MiB-cache misses per inquiry by C function (the top five):")
         for size in args.sizes:
-            items = results[str(size), 260]["items"] - results[str(size), SIZES_FROM_DAY]["items"]
-            top = misses_by_function(f"{workdir}/{size}_260.out", f"{workdir}/{size}_{SIZES_FROM_DAY}.out", items)
+            kind = f"{args.structure}:{size}"
+            items = results[kind, 260]["items"] - results[kind, SIZES_FROM_DAY]["items"]
+            stem = f"{workdir}/{args.structure}_{size}"
+            top = misses_by_function(f"{stem}_260.out", f"{stem}_{SIZES_FROM_DAY}.out", items)
             print(f"  {size:>10,} " + "; ".join(f"{name} {n:.1f}" for name, n in top))
 
 
