@@ -258,6 +258,19 @@ def test_a_second_sweep_into_a_folder_in_use_is_refused_in_one_line(tmp_path):
     assert not (out / "runs").exists() or not list((out / "runs").iterdir())  # nothing written
 
 
+def test_a_file_system_without_locks_still_sweeps(reference, tmp_path, monkeypatch):
+    import errno
+    import fcntl
+
+    def unsupported(*_):
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", unsupported)
+    experiment, expected = reference
+    sweep(experiment, tmp_path / "out")
+    pd.testing.assert_frame_equal(table(tmp_path / "out"), expected)
+
+
 def test_a_sweep_killed_part_way_resumes_to_the_same_dataset(tmp_path):
     experiment = write_experiment(tmp_path, replications=4, days=25, sizes="[80, 120, 160]")
     total = 3 * 2 * 4

@@ -171,9 +171,14 @@ class RunStore:
         handle = open(self.out / ".lock", "a")  # noqa: SIM115 - held open for the life of the store
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+        except BlockingIOError:
             handle.close()
             raise FolderInUse(f"{self.out}: another sweep is writing to this folder; wait for it or use another --out") from None
+        except OSError:
+            # A file system without locks (some network or FUSE mounts): go on unlocked, as before
+            # locking existed; only two sweeps into one folder at once would then be unguarded.
+            handle.close()
+            return
         self._lock_file = handle
 
     def unlock(self) -> None:
