@@ -162,3 +162,36 @@ def test_the_model_adds_no_attribute_outside_its_slots(name):
     model = run_model(name, horizon_days=40, policies__committee="weekly", policies__remote_share=0.3)
     assert set(vars(model)) <= set(vars(mesa.Model(rng=1)))
     assert len(vars(model)) <= 30
+
+
+def test_models_a_process_drops_are_collected_without_help():
+    # A sweep worker or a notebook runs model after model; Python's own collections must free the
+    # dropped ones (they are full of agent <-> model cycles) without an explicit gc.collect().
+    import weakref
+
+    refs = []
+    for seed in range(150):
+        model = run_model(horizon_days=5, seed=seed)
+        refs.append(weakref.ref(model))
+        del model
+    assert sum(ref() is not None for ref in refs) < 75
+
+
+def test_a_run_leaves_the_callers_collector_as_it_found_it():
+    import gc
+
+    kept = []
+    kept.append(kept)  # a cycle: tracked by the collector
+    gc.collect()
+    gc.freeze()  # as a process does before forking workers
+    try:
+        assert not any(obj is kept for obj in gc.get_objects())  # frozen objects are in no generation
+        run_model(horizon_days=10)
+        assert gc.isenabled()
+        assert not any(obj is kept for obj in gc.get_objects())  # still frozen
+        gc.disable()
+        run_model(horizon_days=10)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
