@@ -28,7 +28,9 @@ Cases:
   every sample lasts about as long as one run at 10,000 and averages over the
   machine's changing speed alike (case_scale, runs_for);
 - 40 baseline runs (seeds 0..39) on a ProcessPoolExecutor of 1 and of 2 workers;
-  a sample runs each 3 times, in turns (case_batch).
+  a sample runs each 3 times, in turns (case_batch), then the same pools on 40
+  pure-Python loops of about one run each: a control whose speed-up only the
+  machine can limit.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ VALIDATION_SEED = 7
 VALIDATION_ROUNDS = 15  # turns of orgsim and the reference per sample (see case_validation)
 BATCH_RUNS = 40
 BATCH_ROUNDS = 3  # batches on 1 and on 2 processes per sample, in turns (see case_batch)
+CONTROL_LOOP = 1_150_000  # iterations of the batch's CPU-only control task: about one baseline run here
 
 # Targets (issue 4).
 TARGET_RATIO = 0.5  # validation throughput at least half the bare-heapq reference
@@ -213,33 +216,59 @@ def _baseline_run(seed: int) -> dict:
     return OrgModel(load_scenario("baseline"), rng=seed).run()
 
 
+def _cpu_only_task(_=None) -> int:
+    """The batch's control: a pure-Python loop about as long as one baseline run, touching no memory.
+
+    Two of these in parallel can only be slower than one because of the machine (shared
+    caches, clock boost, other tenants), so their speed-up is the ceiling the batch can reach.
+    """
+    total = 0
+    for i in range(CONTROL_LOOP):
+        total += i * i
+    return total
+
+
+def _pool_wall(workers: int, context, task, runs: int) -> tuple[float, list]:
+    """Wall time of `runs` tasks on a fresh pool of `workers` processes, pool start-up included."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        results = list(pool.map(task, range(runs)))
+    return time.perf_counter() - started, results
+
+
 def case_batch(runs: int, rounds: int = BATCH_ROUNDS) -> dict:
     """The batch of `runs` baseline runs on a pool of 1 and of 2 processes, `rounds` times each, in turns.
 
     A 2-process batch lasts about 1.5 s, short enough to land on one of this VM's two speeds;
     taking turns within one sample puts both pool sizes on the same mix (see case_validation).
+    The same pools then run as many CPU-only control tasks (`_cpu_only_task`), in turns too.
     """
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     import sim.model  # noqa: F401  (imported before forking, as a batch runner would)
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     context = multiprocessing.get_context(method)
     wall = {1: 0.0, 2: 0.0}
+    control = {1: 0.0, 2: 0.0}
     digests = set()
     for turn in range(rounds):
         for workers in in_turn_order(turn, (1, 2)):
-            started = time.perf_counter()
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                summaries = list(pool.map(_baseline_run, range(runs)))
-            wall[workers] += time.perf_counter() - started
+            seconds, summaries = _pool_wall(workers, context, _baseline_run, runs)
+            wall[workers] += seconds
             digests.add(hashlib.sha256(json.dumps(summaries, sort_keys=True, default=repr).encode()).hexdigest()[:16])
+    for turn in range(rounds):
+        for workers in in_turn_order(turn, (1, 2)):
+            control[workers] += _pool_wall(workers, context, _cpu_only_task, runs)[0]
     if len(digests) != 1:
         raise RuntimeError("the batch gave different results on 1 and 2 processes")
     return {
         "wall_1_s": wall[1] / rounds,
         "wall_2_s": wall[2] / rounds,
+        "control_1_s": control[1] / rounds,
+        "control_2_s": control[2] / rounds,
         "rounds": rounds,
         "start_method": context.get_start_method(),
         "peak_mib": _peak_mib(),
@@ -518,6 +547,15 @@ def main() -> None:
                 verdict(speedup >= TARGET_SPEEDUP),
             )
         )
+        control = statistics.median(r["control_1_s"] / r["control_2_s"] for r in samples)
+        rows.append(
+            (
+                f"Control: the same pools on {BATCH_RUNS} CPU-only tasks of about one run each (the machine's ceiling)",
+                f"{control:.2f}x ({median(samples, 'control_1_s'):.2f} s on 1 process, {median(samples, 'control_2_s'):.2f} s on 2)",
+                "",
+                "",
+            )
+        )
 
     elapsed = time.perf_counter() - started
     text = render(info, rows, reps, reps_large, 1 if args.quick else args.reps_validation, elapsed)
@@ -544,7 +582,7 @@ def render(info: dict, rows, reps: int, reps_large: int, reps_validation: int, e
             f" a sample of a company is the mean of {runs_for(1_000)} runs at 1,000 employees, {runs_for(3_000)} at 3,000"
             f" and 1 at 10,000, so that each lasts about as long; a validation sample runs orgsim and the reference"
             f" {VALIDATION_ROUNDS} times each, in turns, and a batch sample the batch on 1 and on 2 processes"
-            f" {BATCH_ROUNDS} times each, in turns; the sizes run in rounds (1,000, 3,000, then 10,000 employees)"
+            f" {BATCH_ROUNDS} times each, in turns, then a CPU-only control task likewise; the sizes run in rounds (1,000, 3,000, then 10,000 employees)"
             f" and the runtime exponent is the median of one fit per round;"
             f" peak RSS is that process's ru_maxrss (interpreter and imports included); CPU is the process's own"
             f" CPU time for the same span, which a busy machine inflates less than wall time."
