@@ -14,8 +14,9 @@ A difference of two long runs is needed because start-up alone executes
 about 4 G instructions, and its count moves by some tens of millions between
 identical runs.
 
-Each measured process ends with os._exit, so the interpreter's final
-collection of every record is not counted. Needs `valgrind` on the PATH.
+Each measured process runs with the cycle collector off and ends with
+os._exit, so neither the walk over a run's objects after its loop nor the
+interpreter's final collection of every record is counted. Needs `valgrind` on the PATH.
 Runs two processes at a time; everything takes about 15 minutes.
 
     python benchmarks/cachegrind.py                  # both tables
@@ -48,6 +49,12 @@ def measured(*args: str) -> None:
     """In the process valgrind runs: one measured workload, then its item count on stdout, then a hard exit."""
     sys.path.insert(0, str(ROOT))
     kind, days = args[0], int(args[1])
+    # The collector stays off, so the model leaves it off after its loop (it restores the caller's
+    # state): the counts are the run loop's, without the one walk over the run's objects that
+    # follows it in a normal process (measured in PROFILE.md, fourth pass), as with the os._exit below.
+    import gc
+
+    gc.disable()
     if kind in ("orgsim", "reference"):
         from benchmarks.reference_heapq import simulate_like
         from benchmarks.run import VALIDATION_SEED, validation_network
@@ -73,11 +80,16 @@ def measured(*args: str) -> None:
     os._exit(0)  # skip the final collection of every record: no timed span includes it
 
 
+def out_file(workdir: str, kind: str, days: int) -> str:
+    """Where cachegrind writes the counts of one workload (kept with --keep, for cg_annotate)."""
+    return f"{workdir}/{kind.replace(':', '_')}_{days}.out"
+
+
 def counted(kind: str, days: int, workdir: str) -> dict:
     """Run one workload under cachegrind: its item count and cachegrind's totals."""
     command = [
         "valgrind", "--tool=cachegrind", "--cache-sim=yes", *CACHES,
-        f"--cachegrind-out-file={workdir}/{kind.replace(':', '_')}_{days}.out",
+        f"--cachegrind-out-file={out_file(workdir, kind, days)}",
         sys.executable, str(Path(__file__).resolve()), "--measure", kind, str(days),
     ]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
@@ -117,6 +129,11 @@ def misses_by_function(long_file: str, short_file: str, items: int, top: int = 5
     return sorted(extra.items(), key=lambda kv: -kv[1])[:top]
 
 
+def size_kind(args, size: int) -> str:
+    """The workload name of one company size: "STRUCTURE:EMPLOYEES" (see `measured`)."""
+    return f"{args.structure}:{size}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--measure", nargs=2, help=argparse.SUPPRESS)
@@ -133,7 +150,7 @@ def main() -> None:
     if args.only in (None, "validation"):
         jobs += [(side, days) for side in ("orgsim", "reference") for days in (VALIDATION_LONG, 2)]
     if args.only in (None, "sizes"):
-        jobs += [(f"{args.structure}:{size}", days) for size in args.sizes for days in (260, SIZES_FROM_DAY)]
+        jobs += [(size_kind(args, size), days) for size in args.sizes for days in (260, SIZES_FROM_DAY)]
     with tempfile.TemporaryDirectory() as scratch, ThreadPoolExecutor(max_workers=2) as pool:
         workdir = args.keep or scratch
         os.makedirs(workdir, exist_ok=True)
@@ -151,16 +168,14 @@ def report(args, results: dict, workdir: str) -> None:
     if args.only in (None, "sizes"):
         print(f"{args.structure} baseline, per inquiry, days {SIZES_FROM_DAY}-260 of a year:")
         print(f"  {'employees':>10} {'inquiries':>10} {'instructions':>13} {'L1d misses':>11} {'1 MiB-cache misses':>19}")
-        for size in args.sizes:
-            kind = f"{args.structure}:{size}"
-            row = per_item(results[kind, 260], results[kind, SIZES_FROM_DAY])
+        rows = {size: per_item(results[size_kind(args, size), 260], results[size_kind(args, size), SIZES_FROM_DAY])
+                for size in args.sizes}
+        for size, row in rows.items():
             print(f"  {size:>10,} {row['items']:>10,} {row['instructions']:>13,.0f} {row['d1_misses']:>11,.0f} {row['ll_misses']:>19.1f}")
         print("  1 MiB-cache misses per inquiry by C function (the top five):")
-        for size in args.sizes:
-            kind = f"{args.structure}:{size}"
-            items = results[kind, 260]["items"] - results[kind, SIZES_FROM_DAY]["items"]
-            stem = f"{workdir}/{args.structure}_{size}"
-            top = misses_by_function(f"{stem}_260.out", f"{stem}_{SIZES_FROM_DAY}.out", items)
+        for size, row in rows.items():
+            kind = size_kind(args, size)
+            top = misses_by_function(out_file(workdir, kind, 260), out_file(workdir, kind, SIZES_FROM_DAY), row["items"])
             print(f"  {size:>10,} " + "; ".join(f"{name} {n:.1f}" for name, n in top))
 
 

@@ -206,16 +206,15 @@ def run_sweep(
     store = RunStore(out, schema, flush_rows=flush_rows, flush_seconds=flush_seconds)
     store.lock()
     try:
-        return _sweep_into(store, experiment, out, backend, schema, retry_failed=retry_failed, progress=progress, log=log,
-                           runner=runner)
+        return _sweep_into(store, experiment, backend, retry_failed=retry_failed, progress=progress, log=log, runner=runner)
     finally:
         store.unlock()
 
 
-def _sweep_into(store: RunStore, experiment: Experiment, out: Path, backend, schema, *, retry_failed: bool,
-                progress: bool, log, runner) -> SweepResult:
+def _sweep_into(store: RunStore, experiment: Experiment, backend, *, retry_failed: bool, progress: bool, log,
+                runner) -> SweepResult:
     """The body of `run_sweep`, run while `store` holds the folder's lock."""
-    keys = experiment.design.keys
+    out, schema, keys = store.out, store.schema, experiment.design.keys
     repaired = store.repair()
     if repaired:
         log(f"removed {repaired} duplicate or orphan rows left by an interrupted sweep")
