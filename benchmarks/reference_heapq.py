@@ -29,7 +29,7 @@ def tree_of(model) -> tuple[list[tuple[int, ...]], int]:
     """Each requester's chain of managers (station indices, nearest first), and the number of stations."""
     station: dict[int, int] = {}
     chains = []
-    for requester in model.requesters:
+    for requester in model.source.requesters:
         chain = []
         boss = requester.manager
         while boss is not None:
@@ -119,7 +119,7 @@ def simulate(
 
 def simulate_like(model, seed: int) -> dict:
     """Run the reference on the same tree, rates, horizon and warm-up as a validation-mode `model`."""
-    from sim.scenario import WORKING_HOURS_PER_DAY
+    from sim.calendar import WORKING_HOURS_PER_DAY
 
     scenario = model.params
     validation = scenario.validation
@@ -153,7 +153,7 @@ def main() -> None:
     summary = model.summary()
     done = sum(d.decided_h is not None for d in model.decisions)
     expected = theory.hierarchy_expected_decision_time(
-        model.requesters, validation.request_rate_per_hour, validation.manager_service_rate_per_hour
+        model.source.requesters, validation.request_rate_per_hour, validation.manager_service_rate_per_hour
     )
     print(f"stations {stations}, requesters {len(chains)}, Jackson mean {expected:.4f} h")
     print(

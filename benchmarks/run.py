@@ -149,7 +149,7 @@ def case_validation(seed: int, rounds: int = VALIDATION_ROUNDS) -> dict:
         "ref_decisions_per_s": reference["decisions"] / reference["wall_s"],
         "ref_mean_h": reference["decision_time_mean_h"],
         "jackson_mean_h": theory.hierarchy_expected_decision_time(
-            model.requesters, validation.request_rate_per_hour, validation.manager_service_rate_per_hour
+            model.source.requesters, validation.request_rate_per_hour, validation.manager_service_rate_per_hour
         ),
         "peak_mib": _peak_mib(),
     }

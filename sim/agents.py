@@ -9,7 +9,6 @@ employees x ticks.
 from __future__ import annotations
 
 from collections import deque
-from heapq import heappush
 from math import log
 
 import mesa
@@ -19,10 +18,13 @@ from sim.calendar import Calendar
 class Worker(mesa.Agent):
     """Anyone with a work queue: one item at a time, in arrival order.
 
-    Every decision passes through here once per hop, so this is the model's
-    innermost loop: it reads the clock from `model._time` (the storage behind
-    Mesa's observable `time`, see OrgModel._advance_time) and pushes its
-    finish event straight onto the model's heap.
+    A piece of work is a task and an item: the task (`market.QUOTE`,
+    `conflicts.RESOLVE`, the model's `DecisionProcess`, ...) says how long the
+    item takes this worker (`hours`, or an exponential time at the worker's
+    `decision_rate` when `task.exponential`) and what follows when it is done
+    (`done`). Every decision passes through here once per hop, so this is the
+    model's innermost loop: it reads the clock from `model._time` (the storage
+    behind Mesa's observable `time`, see `sim.events`).
     """
 
     def __init__(self, model):
@@ -37,34 +39,30 @@ class Worker(mesa.Agent):
         """Items waiting or in progress: what the dashboard colours by."""
         return len(self.queue) + self.busy
 
-    def submit(self, kind: str, item) -> None:
-        """Put work in the queue, or start it at once when idle (its service time drawn now)."""
+    def submit(self, task, item) -> None:
+        """Put work in the queue, or start it at once when idle (its duration drawn now)."""
         model = self.model
         model.queued_jobs += 1
         if self.busy:
-            self.queue.append((kind, item))
+            self.queue.append((task, item))
             return
         self.busy = True
-        if kind == "decide":
+        if task.exponential:
             # Random.expovariate(decision_rate) written out (CPython's own formula, the same number):
-            # this runs once per hop of every decision, and the call would cost more than the draw.
+            # this runs once per hop of every decision, where a call would cost more than the draw.
             hours = -log(1.0 - model.org_random.random()) / self.decision_rate
         else:
-            hours = model.service_hours(self, kind, item)
+            hours = task.hours(self, item)
         calendar = self.calendar
         end = model._time + hours if calendar.always_open else calendar.finish_time(model._time, hours)
-        heappush(model._events, (end, next(model._event_order), self._finish_event, (kind, item, hours)))
+        model.schedule_at(end, self._finish_event, (task, item, hours))
 
     def _finish(self, job) -> None:
-        kind, item, hours = job
+        task, item, hours = job
         model = self.model
         self.busy = False
         model.queued_jobs -= 1
-        if kind == "decide":  # the decision reached the front of this decider's queue: decided
-            model.coordination_hours += hours
-            model.structure.hop_done(item)
-        else:
-            model.job_done(self, kind, item, hours)
+        task.done(self, item, hours)
         if self.queue and not self.busy:
             model.queued_jobs -= 1  # counted again by submit
             self.submit(*self.queue.popleft())
@@ -90,7 +88,7 @@ class Employee(Worker):
     @property
     def skill(self) -> float:
         """Internet literacy now: what was brought at hiring plus training since (diminishing returns)."""
-        return self.model.trained_skill(self)
+        return self.model.workforce.trained_skill(self)
 
     def clear_position(self) -> None:
         """Forget the place in the structure (before a reorganization builds a new one)."""

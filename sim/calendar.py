@@ -1,4 +1,6 @@
-"""Recurring meetings and the working time they take away.
+"""Model time, recurring meetings and the working time they take away.
+
+Time is continuous, in working hours: 8 a day, 5 days a week, 260 days a year.
 
 A member of a circle is unavailable while its circle meets. Rather than one
 event per member per meeting, a job's end time is computed by skipping the
@@ -10,6 +12,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+
+WORKING_HOURS_PER_DAY = 8.0
+WORKING_DAYS_PER_YEAR = 260.0  # 52 weeks x 5 days
+WORKING_DAYS_PER_MONTH = WORKING_DAYS_PER_YEAR / 12.0
 
 EPSILON_H = 1e-9  # times closer than this are the same instant
 FREE_MARGIN_H = 1e-6  # Calendar.finish_time's shortcut stays this far from the next meeting

@@ -16,6 +16,8 @@ runs the dealer network) and e-commerce, and costs the dealer loyalty.
 from __future__ import annotations
 
 from sim.agents import Dealer
+from sim.conflicts import open_conflict
+from sim.records import CUSTOMIZATION
 
 
 class Channel:
@@ -37,22 +39,26 @@ class Channel:
         """The dealer that answers this inquiry under the policy, if any."""
         return self.dealers[inquiry.region] if self.policy == "assign" else None
 
+    def hand_to(self, dealer: Dealer, inquiry) -> None:
+        dealer.submit(DEALER_QUOTE, inquiry)
+
     def dealer_quote_ready(self, dealer: Dealer, inquiry) -> None:
         """The dealer has looked at the inquiry: sell a competitor's product, or quote ours."""
         model = self.model
+        market = model.market
         inquiry.dealer_region = dealer.region
         if model.org_random.random() > dealer.loyalty:
-            model.close_inquiry(inquiry, "lost_dealer")
+            market.close(inquiry, "lost_dealer")
             return
-        discount = model.discount_needed(inquiry)
+        discount = market.discount_needed(inquiry)
         inquiry.needs_discount = discount > 0
         inquiry.price_ok = discount <= model.params.dealers.discount_room
         if inquiry.customized and inquiry.price_ok:
             # The dealer asks the company through its sales contact: the structure decides.
             good = inquiry.feasible_draw < model.params.work.customization_feasible_share
-            model.request_decision("CUSTOMIZATION", model.units["sales"].head, good, inquiry, then_price=False)
+            model.decision_process.request(CUSTOMIZATION, model.units["sales"].head, good, inquiry, then_price=False)
         else:
-            model.answer(inquiry)
+            market.answer(inquiry)
 
     def serves_locally(self, inquiry) -> bool:
         """Under O2O the regional dealer serves an online sale; a disloyal one diverts it to a competitor."""
@@ -77,5 +83,22 @@ class Channel:
             dealer.grievance = 0.0
             dealer.loyalty = max(0.0, dealer.loyalty - settings.loyalty_loss_per_conflict)
             units = self.model.units
-            self.model.open_conflict("channel", "sales", "ecommerce", (units["sales"].head, units["ecommerce"].head))
+            open_conflict(self.model, "channel", "sales", "ecommerce", (units["sales"].head, units["ecommerce"].head))
         return share
+
+
+class DealerQuote:
+    """The task of a dealer looking at an inquiry assigned to it."""
+
+    exponential = False
+
+    @staticmethod
+    def hours(dealer: Dealer, inquiry) -> float:
+        return dealer.model.org_random.expovariate(dealer.decision_rate)
+
+    @staticmethod
+    def done(dealer: Dealer, inquiry, hours: float) -> None:
+        dealer.model.channel.dealer_quote_ready(dealer, inquiry)
+
+
+DEALER_QUOTE = DealerQuote()

@@ -8,8 +8,8 @@ Sah-Stiglitz screening) instead of on one unit's incentives.
 
 from __future__ import annotations
 
-from sim.calendar import Recurrence
-from sim.scenario import WORKING_DAYS_PER_MONTH, WORKING_HOURS_PER_DAY
+from sim.calendar import WORKING_DAYS_PER_MONTH, WORKING_HOURS_PER_DAY, Recurrence
+from sim.conflicts import resolve_conflict
 
 CADENCE_DAYS = {"weekly": 5.0, "biweekly": 10.0, "monthly": WORKING_DAYS_PER_MONTH}
 
@@ -50,9 +50,10 @@ class Committee:
         chair = model.units["management"].head.unique_id
         conflicts, self.conflicts = self.conflicts, []
         for conflict in conflicts:
-            model.resolve_conflict(conflict, chair)
+            resolve_conflict(model, conflict, chair)
         requests, self.requests = self.requests, []
+        process = model.decision_process
         for decision in requests:
             decision.via_meeting = True
             decision.committee_chair = chair
-            model.finish_decision(decision, "approved" if model.screen(decision) else "rejected")
+            process.finish(decision, "approved" if process.screen(decision) else "rejected")

@@ -1,48 +1,74 @@
 """Reporters: small named functions that read a model, shared by the CLI, experiments and dashboard.
 
 `DAILY_REPORTERS` feed Mesa's DataCollector once a working day; `summarize`
-gives the headline metrics of a run, whose names are a contract (DESIGN §3).
+gives the headline metrics of a run, whose names are a contract: scripts, experiments and the
+dashboard use them.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
-from sim.records import OUTCOMES, VALIDATION
-from sim.scenario import WORKING_DAYS_PER_MONTH, WORKING_HOURS_PER_DAY
+from sim.calendar import WORKING_DAYS_PER_MONTH, WORKING_HOURS_PER_DAY
+from sim.records import VALIDATION
 
-HEADLINE_METRICS = (
-    "inquiries",
-    "converted",
-    "conversion_rate",
-    "lost_price",
-    "lost_product",
-    "lost_slow",
-    "lost_dealer",
-    "open_at_end",
-    "response_time_mean_h",
-    "response_time_p90_h",
-    "decisions",
-    "decision_time_mean_h",
-    "decision_time_p50_h",
-    "decision_time_p90_h",
-    "decisions_open_at_end",
-    "conflicts",
-    "conflicts_per_100_staff_month",
-    "conflicts_open_at_end",
-    "conflict_resolution_time_mean_h",
-    "revenue",
-    "revenue_per_employee",
-    "coordination_overhead_share",
-    "channel_conflicts",
-    "interunit_conflicts",
-    "role_conflicts",
-    "culture_conflicts",
-    "departures",
-)
+# Every inquiry ends in exactly one of these, or stays `open` at the end of a run.
+OUTCOMES = ("converted", "lost_price", "lost_product", "lost_slow", "lost_dealer")
 CONFLICT_KINDS = ("channel", "interunit", "role", "culture")
+
+
+@dataclass(frozen=True)
+class Metric:
+    """What a headline metric is called for people, its unit, and whether it counts things."""
+
+    label: str
+    unit: str = ""  # "" for counts and shares
+    integer: bool = False
+
+
+# The headline metrics of a run, in contract order: `summarize` returns them, sweeps store them
+# (integers as integers), the report and the dashboard label them from here.
+METRICS: dict[str, Metric] = {
+    "inquiries": Metric("Inquiries", integer=True),
+    "converted": Metric("Inquiries converted", integer=True),
+    "conversion_rate": Metric("Conversion rate (share)"),
+    "lost_price": Metric("Lost on price", integer=True),
+    "lost_product": Metric("Lost on product", integer=True),
+    "lost_slow": Metric("Lost to a slow answer", integer=True),
+    "lost_dealer": Metric("Lost to a dealer", integer=True),
+    "open_at_end": Metric("Inquiries open at the end", integer=True),
+    "response_time_mean_h": Metric("Response time, mean", "h"),
+    "response_time_p90_h": Metric("Response time, 90th percentile", "h"),
+    "decisions": Metric("Decisions taken", integer=True),
+    "decision_time_mean_h": Metric("Decision time, mean", "h"),
+    "decision_time_p50_h": Metric("Decision time, median", "h"),
+    "decision_time_p90_h": Metric("Decision time, 90th percentile", "h"),
+    "decisions_open_at_end": Metric("Decisions open at the end", integer=True),
+    "conflicts": Metric("Conflicts opened", integer=True),
+    "conflicts_per_100_staff_month": Metric("Conflicts per 100 staff per month"),
+    "conflicts_open_at_end": Metric("Conflicts open at the end", integer=True),
+    "conflict_resolution_time_mean_h": Metric("Conflict resolution time, mean", "h"),
+    "revenue": Metric("Revenue", "currency"),
+    "revenue_per_employee": Metric("Revenue per employee", "currency"),
+    "coordination_overhead_share": Metric("Coordination overhead (share of staff time)"),
+    **{f"{kind}_conflicts": Metric(f"{kind.capitalize()} conflicts", integer=True) for kind in CONFLICT_KINDS},
+    "departures": Metric("Departures", integer=True),
+}
+HEADLINE_METRICS = tuple(METRICS)
+INTEGER_METRICS = frozenset(name for name, metric in METRICS.items() if metric.integer)
+
+
+def label(name: str) -> str:
+    """A metric's label with its unit, e.g. 'Decision time, mean (h)'."""
+    metric = METRICS.get(name)
+    if metric is None:
+        return name
+    return f"{metric.label} ({metric.unit})" if metric.unit else metric.label
+
+
 RUN_FIELDS = ("scenario", "structure", "employees", "seed", "horizon_days")
 
 

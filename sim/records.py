@@ -11,9 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-# Every inquiry ends in exactly one of these, or stays `open` at the end of a run.
-OUTCOMES = ("converted", "lost_price", "lost_product", "lost_slow", "lost_dealer")
-
 PRICE = "PRICE"
 CUSTOMIZATION = "CUSTOMIZATION"
 VALIDATION = "VALIDATION"

@@ -16,8 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-WORKING_HOURS_PER_DAY = 8.0
-WORKING_DAYS_PER_MONTH = 260.0 / 12.0  # 52 weeks x 5 days / 12 months
+from sim.calendar import WORKING_HOURS_PER_DAY
 
 DEFAULT_UNIT_SHARES = {
     "ecommerce": 0.08,
@@ -223,6 +222,20 @@ class Scenario(_Section):
     @property
     def horizon_hours(self) -> float:
         return self.horizon_days * WORKING_HOURS_PER_DAY
+
+
+def choices(dotted: str) -> tuple:
+    """The values a `Literal` scenario key allows, e.g. choices("policies.pricing_authority")."""
+    import typing
+
+    *sections, key = dotted.split(".")
+    model: type[BaseModel] = Scenario
+    for part in sections:
+        model = _section_class(model.model_fields[part].annotation)
+    annotation = model.model_fields[key].annotation
+    if typing.get_origin(annotation) is not Literal:
+        raise TypeError(f"{dotted} is not a list of choices")
+    return typing.get_args(annotation)
 
 
 # --------------------------------------------------------------------------- loading

@@ -44,9 +44,11 @@ from functools import partial
 import numpy as np
 
 from sim import theory
-from sim.metrics import measured_decisions
-from sim.records import OUTCOMES, PRICE
-from sim.scenario import WORKING_HOURS_PER_DAY, load_scenario
+
+from sim.metrics import OUTCOMES, measured_decisions
+from sim.records import PRICE
+from sim.calendar import WORKING_HOURS_PER_DAY
+from sim.scenario import load_scenario
 
 # Seeds pooled by the statistical checks: fixed, so the table is reproducible.
 SEEDS = (1, 2, 3, 4)
@@ -145,7 +147,7 @@ def jackson_network(span: int, employees: int, rate: float, service: float, days
     for seed in SEEDS:
         model = validation_model("hierarchy", span, employees, rate, service, days, seed)
         model.run()
-        requesters = model.requesters
+        requesters = model.source.requesters
         times += _decision_times(model)
     utilization = theory.max_utilization(requesters, rate, service)
     expected = theory.hierarchy_expected_decision_time(requesters, rate, service)
@@ -352,7 +354,7 @@ def graicunas_supervision_load() -> CheckResult:
     full_rate = model.params.decisions.manager_decisions_per_hour
 
     def supervision_share(reports: int) -> float:
-        return 1.0 - model.decision_rate(manager, reports) / full_rate
+        return 1.0 - model.decision_process.rate(manager, reports) / full_rate
 
     with_10, with_5 = supervision_share(10), supervision_share(5)
     return CheckResult(
@@ -366,10 +368,10 @@ def graicunas_supervision_load() -> CheckResult:
 
 @check("Pattern: Graicunas relationship count")
 def graicunas_relationship_count(largest: int = 12) -> CheckResult:
-    """sim.model.graicunas_relationships against Graicunas (1937): n(2^(n-1) + n - 1)."""
-    import sim.model
+    """sim.decisions.graicunas_relationships against Graicunas (1937): n(2^(n-1) + n - 1)."""
+    import sim.decisions
 
-    relationships = sim.model.graicunas_relationships  # looked up at call time
+    relationships = sim.decisions.graicunas_relationships  # looked up at call time
     wrong = [n for n in range(1, largest + 1) if relationships(n) != n * (2 ** (n - 1) + n - 1)]
     return CheckResult(
         f"Pattern: Graicunas relationships, n = 1..{largest}",

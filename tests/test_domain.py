@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from sim import OrgModel, load_scenario
-from sim.records import OUTCOMES
+from sim.metrics import OUTCOMES
 from tests.conftest import run_model
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from sim import OrgModel, load_scenario
 from sim.metrics import HEADLINE_METRICS, RUN_FIELDS
-from sim.records import OUTCOMES
+from sim.metrics import OUTCOMES
 from tests.conftest import run_model
 
 

@@ -36,7 +36,7 @@ def _pooled_mean_decision_time(models):
 )
 def test_hierarchy_decision_time_matches_jackson_network(span, employees, rate, service):
     models = _validation_runs("hierarchy", span, employees, rate, service)
-    requesters = models[0].requesters
+    requesters = models[0].source.requesters
     assert theory.max_utilization(requesters, rate, service) <= 0.8
     expected = theory.hierarchy_expected_decision_time(requesters, rate, service)
     simulated, count = _pooled_mean_decision_time(models)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import sim.model
+import sim.decisions
 from sim import validation
 from sim.cli import main
 
@@ -57,7 +57,7 @@ def test_a_wrong_expected_value_makes_validate_fail(monkeypatch):
 
 
 def test_a_broken_model_fails_the_graicunas_check(monkeypatch):
-    monkeypatch.setattr(sim.model, "graicunas_relationships", lambda n: n * 2**n)
+    monkeypatch.setattr(sim.decisions, "graicunas_relationships", lambda n: n * 2**n)
     result = CliRunner().invoke(main, ["validate", "--workers", "1", "--only", "Graicunas relationship"])
     assert result.exit_code == 1, result.output
     (row,) = _rows(result.stdout)

@@ -31,28 +31,10 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from sim.metrics import INTEGER_METRICS
 from sim.output import atomic_write_table
 
 OK, FAILED = "ok", "failed"
-INT_METRICS = frozenset(
-    {
-        "inquiries",
-        "converted",
-        "lost_price",
-        "lost_product",
-        "lost_slow",
-        "lost_dealer",
-        "open_at_end",
-        "decisions",
-        "conflicts",
-        "conflicts_open_at_end",
-        "channel_conflicts",
-        "interunit_conflicts",
-        "role_conflicts",
-        "culture_conflicts",
-        "departures",
-    }
-)
 ID_COLUMNS = [
     ("run_key", pa.string()),
     ("status", pa.string()),
@@ -76,7 +58,7 @@ def run_key(scenario: dict, replication: int) -> str:
 
 
 def metric_type(name: str) -> pa.DataType:
-    return pa.int64() if name in INT_METRICS else pa.float64()
+    return pa.int64() if name in INTEGER_METRICS else pa.float64()
 
 
 def _value_type(values: list[Any]) -> pa.DataType:

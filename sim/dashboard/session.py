@@ -15,7 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from sim import metrics
-from sim.scenario import WORKING_HOURS_PER_DAY, ScenarioError, bundled_scenarios, load_scenario, parse_override
+from sim.calendar import WORKING_HOURS_PER_DAY
+from sim.scenario import ScenarioError, bundled_scenarios, load_scenario, parse_override
 
 STRUCTURE_NAMES = ("hierarchy", "holacracy", "hybrid")
 PRICING_AUTHORITIES = ("top", "unit", "frontline")

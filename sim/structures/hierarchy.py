@@ -8,18 +8,21 @@ and a screener.
 
 from __future__ import annotations
 
-from sim.records import CUSTOMIZATION, PRICE, Decision
-from sim.structures.base import Hop, Structure, register
+from sim.conflicts import RESOLVE
+from sim.decisions import Hop
+from sim.records import CUSTOMIZATION, Decision
+from sim.structures.base import Structure, register
 
 # The units a customization request needs, in order (seed 003: R&D and production).
 CUSTOMIZATION_UNITS = ("rnd", "production")
-AUTHORITY_LEVEL = {"top": 0, "unit": 1}
 PLACEMENT_PARENT = {"in_it": "rnd", "in_marketing": "sales"}
 
 
 @register("hierarchy")
 class Hierarchy(Structure):
     """A tree with span of control s; the general manager at level 0, unit heads at level 1."""
+
+    colour = "#1f77b4"
 
     def build(self, employees):
         model = self.model
@@ -46,7 +49,7 @@ class Hierarchy(Structure):
                 boss.reports.append(member)
                 member.roles = ["head" if index == 0 else "staff"]
         for employee in employees:
-            employee.decision_rate = model.decision_rate(employee, len(employee.reports))
+            employee.decision_rate = model.decision_process.rate(employee, len(employee.reports))
 
     # The tree does not change while this structure is in place (a reorganization builds a new
     # structure), so chains, common managers and paths are computed once and then looked up:
@@ -89,19 +92,30 @@ class Hierarchy(Structure):
         requester = decision.requester
         if decision.kind == CUSTOMIZATION:
             return self._cross_unit_path(requester, CUSTOMIZATION_UNITS)
-        if decision.kind == PRICE:
-            authority = self.model.params.policies.pricing_authority
-            needed_level = requester.level if authority == "frontline" else AUTHORITY_LEVEL[authority]
-        else:  # validation requests need the top
-            needed_level = 0
-        if requester.level <= needed_level:
+        return self.climb(requester, self.grantor(decision))
+
+    def climb(self, requester, grantor) -> list[Hop]:
+        """Up the chain of command from the requester's manager to the grantor (the requester alone if it grants)."""
+        if grantor is requester:
             return [Hop(requester)]
         path = []
         for boss in self.chain_up(requester):
             path.append(Hop(boss))
-            if boss.level <= needed_level:
+            if boss is grantor:
                 break
         return path
+
+    def line_of_authority(self, requester):
+        return [(self.rank(e), e) for e in (requester, *self.chain_up(requester))]
+
+    @staticmethod
+    def rank(employee) -> str:
+        """The general manager is the top, the managers under it head units, other managers lead teams."""
+        if employee.level == 0:
+            return "top"
+        if employee.level == 1:
+            return "head"
+        return "lead" if employee.reports else "staff"
 
     def _cross_unit_path(self, requester, unit_names) -> tuple[Hop, ...]:
         paths = self._paths
@@ -134,4 +148,4 @@ class Hierarchy(Structure):
 
     def route_conflict(self, conflict, between, circle=None):
         resolver = self.lowest_common_manager(*between)
-        resolver.submit("resolve", conflict)
+        resolver.submit(RESOLVE, conflict)

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import math
 
-from sim.calendar import Recurrence
+from sim.calendar import WORKING_HOURS_PER_DAY, Recurrence
+from sim.conflicts import open_conflict, resolve_conflict
+from sim.decisions import Hop
 from sim.records import CUSTOMIZATION, PRICE, VALIDATION, Decision
-from sim.scenario import WORKING_HOURS_PER_DAY
-from sim.structures.base import Hop, Structure, register
+from sim.structures.base import Structure, register
 from sim.structures.hierarchy import CUSTOMIZATION_UNITS
 
 
@@ -60,10 +61,11 @@ class Circle:
         """Take up every tension raised since the last meeting, in order."""
         self.tactical_pending = False
         tensions, self.tensions = self.tensions, []
+        decide = self.structure.model.decision_process.done
         for decision in tensions:
             decision.via_meeting = True
             self.structure.on_decided_in_meeting(decision, self)
-            self.structure.hop_done(decision)
+            decide(self, decision, 0.0)  # the meeting's time is in every member's calendar
 
     # -------------------------------------------------------------- governance meetings
 
@@ -92,19 +94,24 @@ class Circle:
                 del self.cross_tensions[unit]
         conflicts, self.conflicts = self.conflicts, []
         for conflict in conflicts:
-            model.resolve_conflict(conflict, self.lead_link.unique_id)
+            resolve_conflict(model, conflict, self.lead_link.unique_id)
 
 
-def pricing_hop(model, decision: Decision, circle: Circle) -> Hop:
-    """Who decides a discount in a circle: a role inside its policy, else the tactical meeting."""
+def pricing_hop(model, decision: Decision, grantor) -> Hop:
+    """Who decides a discount the `grantor` may grant (a person, or a circle's pricing role).
+
+    A role decides inside its circle's policy; beyond it, or when roles
+    are ambiguous, the decision is a tension for the circle's next tactical
+    meeting.
+    """
     requester = decision.requester
-    holder = requester if model.params.policies.pricing_authority == "frontline" else circle.pricing_holder
-    if model.discount_needed(decision.inquiry) > circle.policy_discount:
+    circle, holder = (requester.circle, requester) if grantor is requester else (grantor, grantor.pricing_holder)
+    if model.market.discount_needed(decision.inquiry) > circle.policy_discount:
         return Hop(circle, meeting=True)
     if model.org_random.random() < circle.ambiguity(model.time):
         # Two roles claim (or disown) the domain: a role conflict, and the
         # decision falls back to the circle's next tactical meeting.
-        model.open_conflict("role", circle.unit, circle.unit, (holder, circle.lead_link), circle)
+        open_conflict(model, "role", circle.unit, circle.unit, (holder, circle.lead_link), circle)
         return Hop(circle, meeting=True)
     return Hop(holder)
 
@@ -125,6 +132,8 @@ def split_into_circles(structure, unit, max_size: int, first_index: int) -> list
 @register("holacracy")
 class Holacracy(Structure):
     """Circles per function (split when larger than the maximum size) inside an anchor circle."""
+
+    colour = "#2ca02c"
 
     def build(self, employees):
         model = self.model
@@ -149,7 +158,7 @@ class Holacracy(Structure):
                 for circle in self.circles_of_unit.get(unit_name, []):
                     circle.agreements.add("ecommerce")
         for employee in employees:
-            employee.decision_rate = model.decision_rate(employee, 0)
+            employee.decision_rate = model.decision_process.rate(employee, 0)
 
     def _assign_roles(self, general_manager) -> None:
         function_role = {"ecommerce": "responder", "rnd": "customization", "production": "production_planning"}
@@ -182,12 +191,11 @@ class Holacracy(Structure):
             return [Hop(requester.circle, meeting=True)]
         if decision.kind == CUSTOMIZATION:
             return self._cross_circle_path(requester)
-        return [self._pricing_hop(decision)]
+        return [pricing_hop(self.model, decision, self.grantor(decision))]
 
-    def _pricing_hop(self, decision: Decision) -> Hop:
-        authority = self.model.params.policies.pricing_authority
-        circle = self.anchor if authority == "top" else decision.requester.circle
-        return pricing_hop(self.model, decision, circle)
+    def line_of_authority(self, requester):
+        """The requester's own role, the circle's pricing role, the anchor circle's."""
+        return [("staff", requester), ("head", requester.circle), ("top", self.anchor)]
 
     def _cross_circle_path(self, requester) -> list[Hop]:
         path = []

@@ -10,8 +10,10 @@ conflict until the common manager resolves it.
 
 from __future__ import annotations
 
-from sim.records import CUSTOMIZATION, PRICE, Decision
-from sim.structures.base import Hop, register
+from sim.conflicts import open_conflict
+from sim.decisions import Hop
+from sim.records import CUSTOMIZATION, Decision
+from sim.structures.base import register
 from sim.structures.hierarchy import CUSTOMIZATION_UNITS, Hierarchy
 from sim.structures.holacracy import Holacracy, pricing_hop, split_into_circles
 
@@ -19,6 +21,8 @@ from sim.structures.holacracy import Holacracy, pricing_hop, split_into_circles
 @register("hybrid")
 class Hybrid(Hierarchy):
     """The hierarchy everywhere but e-commerce, which self-organizes in circles."""
+
+    colour = "#9467bd"
 
     def build(self, employees):
         super().build(employees)
@@ -33,7 +37,7 @@ class Hybrid(Hierarchy):
                 self.meetings[member.unique_id] = [circle.tactical, circle.governance]
                 if member is not unit.head:
                     # No boss inside the circle: the lead link represents it upward.
-                    member.decision_rate = model.decision_rate(member, 0)
+                    member.decision_rate = model.decision_process.rate(member, 0)
             circle.lead_link.roles.append("lead_link")
             circle.pricing_holder.roles.append("pricing")
         unit.head.roles.append("boundary")
@@ -46,23 +50,31 @@ class Hybrid(Hierarchy):
         requester = decision.requester
         if requester.circle is None:
             return super().decision_path(decision)
-        if decision.kind == PRICE and self.model.params.policies.pricing_authority != "top":
-            return [pricing_hop(self.model, decision, requester.circle)]
-        # Crossing the boundary: up the chain from the circle's lead link.
         boundary = self.model.units["ecommerce"].head
         if decision.kind == CUSTOMIZATION:
             self._culture_clash(requester, boundary)
             path = self._cross_unit_path(boundary, CUSTOMIZATION_UNITS)
         else:
-            path = [Hop(boss) for boss in self.chain_up(boundary)]
+            grantor = self.grantor(decision)
+            if grantor is requester or grantor is requester.circle:
+                return [pricing_hop(self.model, decision, grantor)]
+            # Crossing the boundary: up the chain from the circle's lead link.
+            path = self.climb(boundary, grantor)
         return [Hop(boundary), *path] if requester is not boundary else path
+
+    def line_of_authority(self, requester):
+        """Inside a circle: the requester's role, the circle's pricing role, then the chain above the boundary."""
+        if requester.circle is None:
+            return super().line_of_authority(requester)
+        above = super().line_of_authority(self.model.units["ecommerce"].head)[1:]
+        return [("staff", requester), ("head", requester.circle), *above]
 
     def _culture_clash(self, requester, boundary) -> None:
         model = self.model
         for unit_name in CUSTOMIZATION_UNITS:
             if model.org_random.random() < model.params.hybrid.culture_clash_probability:
                 other = model.units[unit_name].head
-                model.open_conflict("culture", "ecommerce", unit_name, (boundary, other))
+                open_conflict(model, "culture", "ecommerce", unit_name, (boundary, other))
 
     # Holacratic circles call these: learning from tensions and handing over role conflicts.
     on_decided_in_meeting = Holacracy.on_decided_in_meeting

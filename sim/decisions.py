@@ -1,0 +1,190 @@
+"""The decision lifecycle: where a manager decides.
+
+A decision (a discount, a customization, a validation request) follows a path
+of hops. The structure says *who* decides at each hop
+(`Structure.decision_path`); everything else happens here, the same in every
+structure:
+
+1. `request` creates the decision and hands it to its first hop.
+2. A hop is a person's queue (a role holder or a manager) or a circle's next
+   meeting. A remote decider gets it after an asynchronous hand-off.
+3. `done`: the decider has looked at it. A unit whose cooperation the hop asks
+   for may refuse it (incentives and open conflicts pull apart), the decider
+   screens it (Sah & Stiglitz 1986), and an accepted decision moves on to the
+   next hop; after the last hop it is approved.
+4. `finish` records the outcome and tells the inquiry it serves (the market).
+
+`DecisionProcess` is also the task a decider's queue holds (`hours`, `done`),
+so a decision's hop costs no dispatch on the way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from math import exp
+from typing import TYPE_CHECKING
+
+from sim.conflicts import open_conflict
+from sim.records import VALIDATION, Decision
+
+if TYPE_CHECKING:
+    from sim.agents import Employee
+
+
+def graicunas_relationships(reports: int) -> int:
+    """Graicunas (1937): direct, group and cross relationships a manager of n reports oversees."""
+    n = reports
+    return n * (2 ** (n - 1) + n - 1) if n > 0 else 0
+
+
+@dataclass(slots=True)
+class Hop:
+    """One step of a decision's path.
+
+    `decider` is an Employee (a queue) or, for a tension, a circle that decides
+    at its next tactical meeting. `gate_unit` names the unit whose cooperation
+    this hop asks for (a cross-unit request), where incentives may refuse it.
+    `queue_of` is the employee whose queue the decision joins at once, or None
+    when entering the hop takes more (a meeting, a remote hand-off).
+    """
+
+    decider: object
+    gate_unit: str | None = None
+    meeting: bool = False
+    queue_of: object = field(init=False)
+
+    def __post_init__(self):
+        self.queue_of = None if self.meeting or self.decider.remote else self.decider
+
+    @property
+    def decider_id(self) -> int:
+        """Who decides at this hop: the person, or a circle's lead link for its meeting."""
+        return self.decider.lead_link.unique_id if self.meeting else self.decider.unique_id
+
+
+class DecisionProcess:
+    """Moves every decision of one model along its path, hop by hop, to its outcome."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def rate(self, employee: Employee, reports: int) -> float:
+        """Decisions per hour this person can take; managers lose time to supervision (Graicunas)."""
+        fixed = self.model.source.decision_rate  # the validation mode makes every decider one exponential server
+        if fixed is not None:
+            return fixed
+        decisions = self.model.params.decisions
+        if reports == 0:
+            return decisions.role_decisions_per_hour
+        supervision_share = min(0.9, decisions.graicunas_hours_coefficient * graicunas_relationships(reports))
+        return decisions.manager_decisions_per_hour * (1.0 - supervision_share)
+
+    # ------------------------------------------------------------------ the path
+
+    def request(self, kind: str, requester, good: bool, inquiry=None, then_price: bool = True) -> Decision:
+        """A new decision: the structure gives its path, and its first hop receives it."""
+        model = self.model
+        # Positional arguments: a keyword call costs more than building the record.
+        decision = Decision(len(model.decisions), kind, requester, model._time, good, inquiry, then_price, kind != VALIDATION)
+        model.decisions.append(decision)
+        path = decision.path = model.structure.decision_path(decision)  # hop_index starts at 0
+        hop = path[0]
+        if hop.queue_of is None:
+            self._enter(decision, hop)
+        else:
+            hop.queue_of.submit(self, decision)  # the plain case of _enter, written out
+        return decision
+
+    def _enter(self, decision: Decision, hop: Hop) -> None:
+        """Hand the decision to a hop's decider (see `done` for the plain case, written out)."""
+        model = self.model
+        decision.hop_entered_h = model._time
+        decider = hop.decider
+        if hop.meeting:
+            decider.add_tension(decision)
+        elif decider.remote:
+            # A remote decider gets the request after an asynchronous hand-off.
+            delay = model.org_random.expovariate(1.0 / model.params.policies.remote_handoff_hours)
+            model.schedule_at(model._time + delay, self._hand_over, decision)
+        else:
+            decider.submit(self, decision)
+
+    def _hand_over(self, decision: Decision) -> None:
+        decision.path[decision.hop_index].decider.submit(self, decision)
+
+    # ------------------------------------------------------------------ a decider's task
+
+    exponential = True  # a decider looks at a decision for an exponential time at its decision_rate (Worker.submit)
+
+    def done(self, decider, decision: Decision, hours: float) -> None:
+        """The current hop has looked at the decision: refuse it, screen it, or pass it on.
+
+        Called when a manager or role holder reaches the decision in its queue
+        (after `hours` of work), or when a circle's meeting takes it up (no
+        hours of its own): this is where a manager decides. Every hop of every
+        decision comes here, so the plain case of `_enter` is written out.
+        """
+        model = self.model
+        model.coordination_hours += hours
+        path = decision.path
+        index = decision.hop_index
+        gate_unit = path[index].gate_unit
+        if gate_unit is not None and self.refuses(decision, gate_unit):
+            self.refused(decision)
+            return
+        if decision.screened and not self.screen(decision):
+            self.finish(decision, "rejected")
+            return
+        index += 1
+        if index == len(path):
+            self.finish(decision, "approved")
+            return
+        decision.hop_index = index
+        hop = path[index]
+        decider = hop.queue_of
+        if decider is None:
+            self._enter(decision, hop)
+        else:
+            decision.hop_entered_h = model._time
+            decider.submit(self, decision)
+
+    # ------------------------------------------------------------------ judging
+
+    def screen(self, decision: Decision) -> bool:
+        """Sah-Stiglitz screening: accept a good request with p, a bad one with q."""
+        if not decision.screened:
+            return True
+        decisions = self.model.params.decisions
+        accept = decisions.screen_accept_good if decision.good else decisions.screen_accept_bad
+        return self.model.org_random.random() < accept
+
+    def refuses(self, decision: Decision, gate_unit: str) -> bool:
+        """Does `gate_unit` refuse a cross-unit request? Incentives and open conflicts pull apart."""
+        model = self.model
+        settings = model.params.conflict
+        unit = model.units[gate_unit]
+        base = settings.refusal_sales_only if unit.incentives == "sales_only" else settings.refusal_integrated
+        open_between = unit.open_conflicts.get(decision.requester.unit, 0)
+        willingness = (1.0 - base) * exp(-settings.cooperation_loss_per_open_conflict * open_between)
+        if model.org_random.random() < willingness:
+            return False
+        open_conflict(model, "interunit", decision.requester.unit, gate_unit, (decision.requester, unit.head))
+        return True
+
+    def refused(self, decision: Decision) -> None:
+        """A unit refused a cross-unit request: the committee takes it up, or it ends refused."""
+        committee = self.model.committee
+        if committee is not None:
+            committee.add_request(decision)
+        else:
+            self.finish(decision, "refused")
+
+    def finish(self, decision: Decision, outcome: str) -> None:
+        """Record the outcome; the inquiry the decision serves goes on (the market)."""
+        model = self.model
+        now = model._time
+        decision.decided_h = now
+        decision.outcome = outcome
+        model.decisions_today.append(now - decision.created_h)
+        if decision.inquiry is not None:
+            model.market.decided(decision)

@@ -1,0 +1,178 @@
+"""The online market: customers arrive, staff quote, the company prices, the customer answers.
+
+1. A customer sends an inquiry (Poisson arrivals; every attribute drawn from
+   the market's own stream, so every structure meets the same customers).
+2. The dealer policy may hand it to the regional dealer (`Channel`);
+   otherwise one of the staff answers it and drafts a quote (`QUOTE`).
+3. A customized need asks for a CUSTOMIZATION decision; a price above what
+   the customer will pay asks for a PRICE decision (a discount), unless it
+   lies beyond the price floor (`DecisionProcess` takes them along the path).
+4. The answer reaches the customer: is the lead still warm (lead decay), the
+   price right, the product there, the local dealer willing? The inquiry
+   ends in exactly one outcome.
+"""
+
+from __future__ import annotations
+
+from sim.agents import Customer
+from sim.calendar import WORKING_HOURS_PER_DAY
+from sim.randomness import below
+from sim.records import CUSTOMIZATION, PRICE, Inquiry
+
+
+class Market:
+    """The customers of one model and what becomes of their inquiries: the model's usual source of work."""
+
+    decision_rate = None  # deciders work at their own pace (the validation mode fixes one rate)
+    staff_turn_over = True
+
+    def __init__(self, model):
+        self.model = model
+
+    def start(self) -> None:
+        self._schedule_next_customer()
+
+    def rate_per_hour(self) -> float:
+        """Inquiries per working hour: a fixed rate, or one that grows with headcount."""
+        params = self.model.params
+        market = params.market
+        per_day = (
+            market.inquiries_per_day
+            if market.inquiry_rate_mode == "fixed"
+            else market.inquiries_per_employee_day * params.organization.employees
+        )
+        return per_day / WORKING_HOURS_PER_DAY
+
+    def _schedule_next_customer(self) -> None:
+        model = self.model
+        rate = self.rate_per_hour()
+        if rate > 0:
+            model.schedule_at(model.time + model.market_random.expovariate(rate), self.customer_arrives)
+
+    def customer_arrives(self, _=None) -> None:
+        """A customer sends an online inquiry; the next one is drawn from the market stream."""
+        model = self.model
+        market = model.params.market
+        draw = model.market_random
+        # A fixed number of market draws per customer keeps the stream aligned across structures.
+        region = below(draw, market.regions)
+        customized = draw.random() < market.customized_share
+        wtp = max(0.05, draw.gauss(market.wtp_mean, market.wtp_sd))
+        value = max(1.0, draw.gauss(market.order_value_mean, market.order_value_sd))
+        half_life = market.lead_half_life_h * draw.lognormvariate(0.0, market.lead_half_life_spread)
+        interest_draw, feasible_draw = draw.random(), draw.random()
+        customer = Customer(model, region)
+        inquiry = Inquiry(
+            len(model.inquiries), customer, model.time, region, customized, wtp, value, half_life, interest_draw, feasible_draw
+        )
+        model.inquiries.append(inquiry)
+        self._schedule_next_customer()
+        dealer = model.channel.takes(inquiry)
+        if dealer is not None:
+            model.channel.hand_to(dealer, inquiry)
+            return
+        staff = self.pick_staff()
+        inquiry.staff_id = staff.unique_id
+        staff.submit(QUOTE, inquiry)
+
+    def pick_staff(self):
+        """The shorter queue of two staff picked at random (power of two choices)."""
+        staff = self.model.staff
+        draw = self.model.org_random
+        first = staff[below(draw, len(staff))]
+        second = staff[below(draw, len(staff))]
+        return second if second.backlog < first.backlog else first
+
+    def list_price(self) -> float:
+        """List price relative to the market price."""
+        return 1.0 + self.model.params.market.price_premium
+
+    def discount_needed(self, inquiry: Inquiry) -> float:
+        """Share off the list price that brings it to the customer's willingness to pay."""
+        return max(0.0, 1.0 - inquiry.wtp / self.list_price())
+
+    # ------------------------------------------------------------------ quote, price, answer
+
+    def quote_ready(self, inquiry: Inquiry, staff) -> None:
+        """Staff have answered and drafted a quote: ask for what it needs, or answer at once."""
+        if inquiry.customized:
+            good = inquiry.feasible_draw < self.model.params.work.customization_feasible_share
+            self.model.decision_process.request(CUSTOMIZATION, staff, good, inquiry)
+        else:
+            self._price(inquiry, staff)
+
+    def _price(self, inquiry: Inquiry, staff) -> None:
+        work = self.model.params.work
+        discount = self.discount_needed(inquiry)
+        inquiry.needs_discount = discount > 0
+        if discount == 0:
+            self.answer(inquiry)
+        elif discount > work.max_discount:
+            inquiry.price_ok = False  # no one may go below the price floor
+            self.answer(inquiry)
+        else:
+            self.model.decision_process.request(PRICE, staff, discount <= work.profitable_discount, inquiry)
+
+    def decided(self, decision) -> None:
+        """A decision an inquiry waited for is taken: price it next, or answer the customer."""
+        inquiry = decision.inquiry
+        approved = decision.outcome == "approved"
+        if decision.kind == CUSTOMIZATION:
+            # An infeasible customization approved by mistake fails when it is built.
+            inquiry.product_ok = approved and decision.good
+            if approved and decision.then_price:
+                self._price(inquiry, decision.requester)
+            else:
+                self.answer(inquiry)
+        else:
+            inquiry.price_ok = approved
+            self.answer(inquiry)
+
+    def answer(self, inquiry: Inquiry) -> None:
+        """The answer reaches the customer: is the lead still warm, the price right, the product there?"""
+        model = self.model
+        waited = model.time - inquiry.arrived_h
+        interest = 0.5 ** (waited / inquiry.half_life_h)  # lead decay
+        channel = model.channel
+        if inquiry.interest_draw > interest:
+            self.close(inquiry, "lost_slow")
+        elif not inquiry.price_ok:
+            self.close(inquiry, "lost_price")
+        elif not inquiry.product_ok:
+            self.close(inquiry, "lost_product")
+        elif not channel.serves_locally(inquiry):
+            self.close(inquiry, "lost_dealer")
+        else:
+            value = inquiry.order_value * min(1.0, inquiry.wtp / self.list_price())
+            dealer_share = channel.online_sale(inquiry)
+            model.dealer_share_paid += value * dealer_share
+            inquiry.revenue = value * (1.0 - dealer_share)
+            model.revenue += inquiry.revenue
+            self.close(inquiry, "converted")
+
+    def close(self, inquiry: Inquiry, outcome: str) -> None:
+        """Record the one outcome this inquiry ends in (one of `metrics.OUTCOMES`)."""
+        inquiry.answered_h = self.model.time
+        inquiry.outcome = outcome
+        self.model.outcome_counts[outcome] += 1
+        inquiry.customer.remove()
+        inquiry.customer = None
+
+
+class Quote:
+    """The task of answering an inquiry and drafting its quote (staff work faster with more skill)."""
+
+    exponential = False
+
+    @staticmethod
+    def hours(staff, inquiry: Inquiry) -> float:
+        work = staff.model.params.work
+        speed = max(0.2, 1.0 + work.skill_speedup * (staff.skill - 0.5))
+        return staff.model.org_random.expovariate(speed / work.quote_hours)
+
+    @staticmethod
+    def done(staff, inquiry: Inquiry, hours: float) -> None:
+        staff.model.market.quote_ready(inquiry, staff)
+
+
+QUOTE = Quote()
