@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import typing
+
 from sim.agents import Employee, Unit
 from sim.calendar import WORKING_HOURS_PER_DAY, Calendar, Recurrence
+from sim.scenario import UnitName
 
 # Every function the company has; management holds the general manager only.
-UNIT_NAMES = ("management", "ecommerce", "sales", "rnd", "production", "logistics", "finance")
+UNIT_NAMES = ("management", *typing.get_args(UnitName))
 
 
 def allocate_units(total: int, shares: dict[str, float], ecommerce_staff: int | None) -> dict[str, int]:

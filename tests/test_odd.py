@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-import typing
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from sim.scenario import Scenario
+from sim.settings_schema import table_class
 
 ODD_PATH = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
 COLUMNS = ["key", "default", "unit", "meaning", "source"]
@@ -30,20 +30,12 @@ SEPARATOR_CELL = re.compile(r"^:?-{3,}:?$")
 # ----------------------------------------------------------------------------- the schema
 
 
-def _section_class(annotation) -> type[BaseModel] | None:
-    """The BaseModel behind a field's annotation (`Market`, `Validation | None`), else None."""
-    for candidate in (annotation, *typing.get_args(annotation)):
-        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-            return candidate
-    return None
-
-
 def schema_keys(model: type[BaseModel] = Scenario, prefix: str = "") -> dict[str, FieldInfo]:
     """Every leaf parameter of the scenario as `dotted.key -> FieldInfo`; sections are walked, not listed."""
     keys: dict[str, FieldInfo] = {}
     for name, field in model.model_fields.items():
         dotted = f"{prefix}{name}"
-        section = _section_class(field.annotation)
+        section = table_class(field.annotation)
         if section is None:
             keys[dotted] = field
         else:
@@ -146,4 +138,4 @@ def test_documented_scalar_defaults_match_the_schema():
         )
         if not same:
             wrong.append(f"{key}: documented {written!r}, schema {default!r}")
-    assert not wrong, "defaults in docs/ODD.md disagree with sim/scenario.py:\n" + "\n".join(wrong)
+    assert not wrong, "defaults in docs/ODD.md disagree with sim/scenario_settings.py:\n" + "\n".join(wrong)

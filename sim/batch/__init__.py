@@ -5,6 +5,7 @@
 - `executors`: where runs execute (a local process pool, or a Dask distributed cluster).
 - `store`: the run table on disk (one small Parquet part file per batch, written atomically).
 - `sweep`: ties them together: run what is missing, record failures, show progress.
+- `manifest`: what was run, with what code and packages, where and when (`manifest.json`).
 """
 
 from sim.batch.experiment import Experiment, ExperimentError, load_experiment

@@ -24,8 +24,6 @@ naming the file and the key (the CLI prints it and exits with code 2).
 
 from __future__ import annotations
 
-import types
-import typing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -42,7 +40,7 @@ from pydantic import (
 from sim.batch.designs import Design, make_design, replication_seeds
 from sim.metrics import HEADLINE_METRICS
 from sim.scenario import (
-    Scenario,
+    SCENARIO_SCHEMA,
     ScenarioError,
     apply_overrides,
     read_scenario_file,
@@ -50,6 +48,7 @@ from sim.scenario import (
     resolve_scenario_path,
     scenario_from_dict,
 )
+from sim.settings_schema import SettingsSchema, table_class, union_members
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -90,7 +89,7 @@ class DesignSpec(BaseModel):
 
 
 class ExperimentSpec(BaseModel):
-    """The experiment file's top level (keys are a contract: DESIGN §4)."""
+    """The experiment file's top level (keys are a contract: users' experiment files use them)."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -115,6 +114,10 @@ class ExperimentSpec(BaseModel):
         if not metrics:
             raise ValueError("give at least one metric, or leave 'metrics' out for all")
         return list(dict.fromkeys(metrics))
+
+
+# An experiment file has few keys: messages list them in the order of the example above.
+EXPERIMENT_SCHEMA = SettingsSchema(ExperimentSpec, what="experiment", docs="docs/experiments.md", sort_keys=False)
 
 
 @dataclass
@@ -145,40 +148,23 @@ class Experiment:
 # --------------------------------------------------------------------------- scenario keys
 
 
-def _unwrap(annotation: Any) -> list[Any]:
-    """The member types of an Optional/Union annotation (or the annotation itself)."""
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType):
-        return [a for a in typing.get_args(annotation) if a is not type(None)]
-    return [annotation]
-
-
 def scenario_key_type(dotted: str) -> Any:
     """The annotation of a dotted scenario key, or KeyError(message) naming what is allowed."""
-    model: type[BaseModel] = Scenario
-    parts = dotted.split(".")
-    for i, part in enumerate(parts):
-        if part not in model.model_fields:
-            where = ".".join(parts[:i]) or "the top level"
-            allowed = ", ".join(sorted(model.model_fields))
-            raise KeyError(f"unknown scenario key '{dotted}' ('{part}' is not a key of {where}; allowed: {allowed})")
-        annotation = model.model_fields[part].annotation
-        members = _unwrap(annotation)
-        section = next((m for m in members if isinstance(m, type) and issubclass(m, BaseModel)), None)
-        if i == len(parts) - 1:
-            return annotation
-        if section is not None:
-            model = section
-            continue
-        if any(typing.get_origin(m) is dict for m in members) and i == len(parts) - 2:
-            return float  # a key of a free-form table such as organization.unit_shares (checked on validation)
-        raise KeyError(f"unknown scenario key '{dotted}' ('{'.'.join(parts[: i + 1])}' is a value, not a table)")
-    return None
+    return SCENARIO_SCHEMA.annotation(dotted)
 
 
 def is_integer_key(dotted: str) -> bool:
-    members = _unwrap(scenario_key_type(dotted))
+    """Whether a scenario key takes whole numbers only (sampled values of it are rounded)."""
+    members = union_members(scenario_key_type(dotted))
     return any(m is int for m in members) and not any(m is float for m in members)
+
+
+def _is_scenario_table(dotted: str) -> bool:
+    """Whether a dotted key names a scenario section (a nested table such as `market`)."""
+    try:
+        return table_class(scenario_key_type(dotted)) is not None
+    except KeyError:
+        return False
 
 
 def flatten_overrides(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -186,12 +172,7 @@ def flatten_overrides(table: dict[str, Any], prefix: str = "") -> dict[str, Any]
     flat: dict[str, Any] = {}
     for key, value in table.items():
         dotted = f"{prefix}{key}"
-        try:
-            members = _unwrap(scenario_key_type(dotted))
-        except KeyError:
-            members = []
-        is_section = any(isinstance(m, type) and issubclass(m, BaseModel) for m in members)
-        if isinstance(value, dict) and is_section:
+        if isinstance(value, dict) and _is_scenario_table(dotted):
             flat.update(flatten_overrides(value, f"{dotted}."))
         else:
             flat[dotted] = value
@@ -199,6 +180,7 @@ def flatten_overrides(table: dict[str, Any], prefix: str = "") -> dict[str, Any]
 
 
 def get_dotted(data: dict, dotted: str) -> Any:
+    """The value at a dotted key of nested tables (a resolved scenario), or None where there is none."""
     value: Any = data
     for part in dotted.split("."):
         value = value.get(part) if isinstance(value, dict) else None
@@ -206,30 +188,6 @@ def get_dotted(data: dict, dotted: str) -> Any:
 
 
 # --------------------------------------------------------------------------- loading
-
-
-def _loc(parts) -> str:
-    return ".".join(f'"{p}"' if "." in str(p) else str(p) for p in parts)
-
-
-def _format_error(source: str, error: ValidationError) -> str:
-    first = error.errors()[0]
-    key = _loc(first["loc"]) or "(top level)"
-    kind = first["type"]
-    got = first.get("input")
-    if kind == "extra_forbidden":
-        parent = first["loc"][:-1]
-        model = DesignSpec if tuple(parent) == ("design",) else ExperimentSpec
-        allowed = ", ".join("set" if f == "set_" else f for f in model.model_fields)
-        return f"{source}: unknown key '{key}' (allowed here: {allowed})"
-    if kind == "missing":
-        return f"{source}: key '{key}': required key is missing"
-    message = first["msg"]
-    for prefix in ("Value error, ", "Assertion failed, "):
-        message = message.removeprefix(prefix)
-    message = message.split(", got ")[0]
-    shown = "" if isinstance(got, (dict, list)) or kind == "value_error" else f" (got {got!r})"
-    return f"{source}: key '{key}': {message}{shown}"
 
 
 def _read_toml(path: Path) -> dict:
@@ -260,7 +218,7 @@ def load_experiment(path: str | Path) -> Experiment:
     try:
         spec = ExperimentSpec.model_validate(raw)
     except ValidationError as error:
-        raise ExperimentError(_format_error(str(path), error)) from None
+        raise ExperimentError(EXPERIMENT_SCHEMA.error_line(str(path), error)) from None
 
     fixed = flatten_overrides(spec.set_)
     for table, keys in (("set", fixed), ("design.parameters", spec.design.parameters)):

@@ -1,0 +1,200 @@
+"""The settings of each scenario table: `[organization]`, `[market]`, `[work]`, ...
+
+One pydantic class a table, with every parameter's default, unit and bounds.
+`docs/ODD.md` documents each one (meaning and source); `sim.scenario.Scenario`
+gathers the tables into a whole scenario.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from sim.calendar import WORKING_HOURS_PER_DAY
+
+# The functions whose share of staff a scenario sets, the one list of unit names
+# (management holds the general manager only and has no share).
+UnitName = Literal["ecommerce", "sales", "rnd", "production", "logistics", "finance"]
+# The default share of each of those units, in the same order.
+DEFAULT_UNIT_SHARES: dict[UnitName, float] = dict(zip(get_args(UnitName), (0.08, 0.22, 0.12, 0.38, 0.12, 0.08), strict=True))
+# Inquiries go to e-commerce, customizations to R&D and production, dealers to sales.
+REQUIRED_UNITS: tuple[UnitName, ...] = ("ecommerce", "sales", "rnd", "production")
+
+
+def known_structure(value: str) -> str:
+    """A registered structure name (sim/structures/), or a ValueError listing them."""
+    from sim.structures import STRUCTURES
+
+    if value not in STRUCTURES:
+        raise ValueError(f"must be one of {' | '.join(sorted(STRUCTURES))}")
+    return value
+
+
+class Settings(BaseModel):
+    """Base of every table: unknown keys are errors, values are checked on assignment."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class OrganizationSettings(Settings):
+    """`[organization]`: the structure, its size and who works in which function."""
+
+    structure: str = "hierarchy"
+    employees: int = Field(200, ge=8, le=100_000)
+    span_of_control: int = Field(7, ge=2, le=50)
+    # Share of staff in each function; management holds the general manager only
+    # and is not listed. Normalised to 1 when the company is built. A partial
+    # table changes only the units it names.
+    unit_shares: dict[UnitName, float] = Field(default_factory=lambda: dict(DEFAULT_UNIT_SHARES))
+    ecommerce_staff: int | None = Field(None, ge=1, le=10_000)
+    ecommerce_placement: Literal["in_it", "in_marketing", "separate", "integrated"] = "separate"
+    side_work_share: float = Field(0.3, ge=0.0, le=0.9)
+    skill_mean: float = Field(0.5, ge=0.0, le=1.0)
+    skill_sd: float = Field(0.15, ge=0.0, le=0.5)
+    other_units_skill_gap: float = Field(0.2, ge=0.0, le=1.0)
+
+    _known_structure = field_validator("structure")(classmethod(lambda cls, value: known_structure(value)))
+
+    @field_validator("unit_shares", mode="before")
+    @classmethod
+    def _merge_with_defaults(cls, shares):
+        return {**DEFAULT_UNIT_SHARES, **shares} if isinstance(shares, dict) else shares
+
+    @field_validator("unit_shares")
+    @classmethod
+    def _positive_shares(cls, shares: dict[str, float]) -> dict[str, float]:
+        if any(v < 0 for v in shares.values()):
+            raise ValueError("shares must be >= 0")
+        missing = [unit for unit in REQUIRED_UNITS if shares.get(unit, 0) <= 0]
+        if missing:
+            raise ValueError(f"shares of {', '.join(missing)} must be > 0 (the model routes work to them)")
+        return shares
+
+
+class MarketSettings(Settings):
+    """`[market]`: the customers: how many inquiries arrive, what they want and pay."""
+
+    inquiry_rate_mode: Literal["per_employee", "fixed"] = "per_employee"
+    inquiries_per_employee_day: float = Field(0.12, ge=0.0, le=100.0)
+    inquiries_per_day: float = Field(30.0, ge=0.0, le=100_000.0)
+    regions: int = Field(8, ge=1, le=1_000)
+    customized_share: float = Field(0.15, ge=0.0, le=1.0)
+    price_premium: float = Field(0.10, ge=-0.5, le=3.0)
+    wtp_mean: float = Field(1.0, gt=0.0, le=5.0)
+    wtp_sd: float = Field(0.15, ge=0.0, le=2.0)
+    order_value_mean: float = Field(7_000.0, gt=0.0)
+    order_value_sd: float = Field(3_000.0, ge=0.0)
+    lead_half_life_h: float = Field(24.0, gt=0.0, le=10_000.0)
+    lead_half_life_spread: float = Field(0.5, ge=0.0, le=3.0)
+
+
+class WorkSettings(Settings):
+    """`[work]`: how long a quote takes and how far staff may go to win an order."""
+
+    quote_hours: float = Field(1.0, gt=0.0, le=100.0)
+    skill_speedup: float = Field(1.0, ge=0.0, le=10.0)
+    max_discount: float = Field(0.25, ge=0.0, le=1.0)
+    profitable_discount: float = Field(0.15, ge=0.0, le=1.0)
+    customization_feasible_share: float = Field(0.6, ge=0.0, le=1.0)
+
+
+class DecisionSettings(Settings):
+    """`[decisions]`: how fast people decide, and how well they screen what reaches them."""
+
+    manager_decisions_per_hour: float = Field(2.0, gt=0.0, le=1_000.0)
+    role_decisions_per_hour: float = Field(4.0, gt=0.0, le=1_000.0)
+    graicunas_hours_coefficient: float = Field(5e-5, ge=0.0, le=1.0)
+    screen_accept_good: float = Field(0.95, ge=0.0, le=1.0)
+    screen_accept_bad: float = Field(0.5, ge=0.0, le=1.0)
+    conflict_resolution_hours: float = Field(1.0, gt=0.0, le=100.0)
+
+
+class PolicySettings(Settings):
+    """`[policies]`: the levers management can pull (authority, incentives, committee, training, ...)."""
+
+    pricing_authority: Literal["top", "unit", "frontline"] = "unit"
+    incentives: Literal["sales_only", "integrated"] = "sales_only"
+    committee: Literal["none", "weekly", "biweekly", "monthly"] = "none"
+    committee_meeting_hours: float = Field(1.5, ge=0.0, le=8.0)
+    training_hours_per_month: float = Field(0.0, ge=0.0, le=80.0)
+    skill_gain_per_training_hour: float = Field(0.02, ge=0.0, le=1.0)
+    everyone_helps_customers: bool = False
+    remote_share: float = Field(0.0, ge=0.0, le=1.0)
+    remote_handoff_hours: float = Field(2.0, gt=0.0, le=80.0)
+    turnover_per_year: float = Field(0.12, ge=0.0, le=3.0)
+    vacancy_days: float = Field(2.0, ge=0.0, le=260.0)
+    new_hire_skill_gap: float = Field(0.15, ge=0.0, le=1.0)
+
+
+class DealerSettings(Settings):
+    """`[dealers]`: the dealer channel and its conflict with direct sales."""
+
+    policy: Literal["assign", "direct", "o2o"] = "direct"
+    decisions_per_hour: float = Field(0.5, gt=0.0, le=1_000.0)
+    loyalty_mean: float = Field(0.85, ge=0.0, le=1.0)
+    loyalty_sd: float = Field(0.1, ge=0.0, le=0.5)
+    discount_room: float = Field(0.10, ge=0.0, le=1.0)
+    grievance_per_direct_sale: float = Field(1.0, ge=0.0, le=100.0)
+    grievance_per_o2o_sale: float = Field(0.0, ge=0.0, le=100.0)
+    grievance_threshold: float = Field(5.0, gt=0.0, le=10_000.0)
+    loyalty_loss_per_conflict: float = Field(0.05, ge=0.0, le=1.0)
+    loyalty_gain_per_o2o_sale: float = Field(0.005, ge=0.0, le=1.0)
+    o2o_profit_share: float = Field(0.10, ge=0.0, le=1.0)
+
+
+class ConflictSettings(Settings):
+    """`[conflict]`: how often units refuse each other, and what open conflicts cost."""
+
+    refusal_sales_only: float = Field(0.25, ge=0.0, le=1.0)
+    refusal_integrated: float = Field(0.05, ge=0.0, le=1.0)
+    cooperation_loss_per_open_conflict: float = Field(0.2, ge=0.0, le=10.0)
+
+
+class HybridSettings(Settings):
+    """`[hybrid]`: the clash between a holacratic circle and the hierarchy around it."""
+
+    culture_clash_probability: float = Field(0.15, ge=0.0, le=1.0)
+
+
+class ReorganizationSettings(Settings):
+    """`[reorganization]`: a switch of structure on a given day, with a turnover shock (e.g. Zappos 2015)."""
+
+    day: int = Field(ge=1, le=5_000)
+    to: str
+    turnover_shock: float = Field(0.0, ge=0.0, le=1.0)
+
+    _known_structure = field_validator("to")(classmethod(lambda cls, value: known_structure(value)))
+
+
+class HolacracySettings(Settings):
+    """`[holacracy]`: circles, their meetings, and how policies and roles adapt."""
+
+    max_circle_size: int = Field(12, ge=3, le=1_000)
+    tactical_interval_days: float = Field(5.0, gt=0.0, le=260.0)
+    governance_interval_days: float = Field(20.0, gt=0.0, le=260.0)
+    tactical_meeting_hours: float = Field(1.0, ge=0.0, le=8.0)
+    governance_meeting_hours: float = Field(2.0, ge=0.0, le=8.0)
+    initial_policy_discount: float = Field(0.05, ge=0.0, le=1.0)
+    policy_widen_step: float = Field(0.05, ge=0.0, le=1.0)
+    tensions_to_adapt: int = Field(3, ge=1, le=1_000)
+    initial_role_ambiguity: float = Field(0.3, ge=0.0, le=1.0)
+    ambiguity_cleared_per_governance: float = Field(0.3, ge=0.0, le=1.0)
+
+    @model_validator(mode="after")
+    def _meetings_fit_their_cycle(self):
+        for kind in ("tactical", "governance"):
+            interval_h = getattr(self, f"{kind}_interval_days") * WORKING_HOURS_PER_DAY
+            if getattr(self, f"{kind}_meeting_hours") >= interval_h:
+                raise ValueError(
+                    f"{kind}_meeting_hours must be shorter than {kind}_interval_days x {WORKING_HOURS_PER_DAY:g} h"
+                )
+        return self
+
+
+class ValidationSettings(Settings):
+    """`[validation]`, only in validation scenarios: reduces the model to a queueing network."""
+
+    request_rate_per_hour: float = Field(gt=0.0, le=10_000.0)
+    manager_service_rate_per_hour: float = Field(gt=0.0, le=100_000.0)
+    warmup_days: float = Field(10.0, ge=0.0)
