@@ -44,6 +44,7 @@ def hierarchy_expected_decision_time(requesters, rate_per_requester: float, serv
 
 
 def max_utilization(requesters, rate_per_requester: float, service_rate: float) -> float:
+    """The busiest manager's utilization lambda_m / mu: how near a setting is to saturation."""
     loads = hierarchy_manager_loads(requesters, rate_per_requester)
     return max(loads.values()) / service_rate
 

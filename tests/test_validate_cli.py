@@ -1,11 +1,10 @@
-"""`orgsim validate`: the full table passes, and a failing check makes the command fail."""
+"""`orgsim validate`: the command gets the whole registry in order, and a failing check makes it fail."""
 
 import subprocess
 import sys
 from functools import partial
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 import sim.decisions
@@ -24,18 +23,42 @@ def _rows(table: str) -> list[list[str]]:
     return [[cell.strip() for cell in line.split("|")] for line in lines[2:]]
 
 
-@pytest.mark.slow
-def test_orgsim_validate_passes_every_check():
-    done = subprocess.run(
-        [sys.executable, "-m", "sim", "validate"], cwd=ROOT, capture_output=True, text=True, timeout=300
-    )
+# The order of the table's rows: one story after the other, by how their check names start.
+STORIES = (
+    "Jackson",
+    "Little",
+    "Holacracy",
+    "Sah-Stiglitz",
+    "Conservation",
+    "Pattern: decisions",
+    "Pattern: Graicunas",
+    "Pattern: lead decay",
+    "Calibration",
+)
+
+
+def _python(*args: str) -> subprocess.CompletedProcess:
+    done = subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
+    return done
+
+
+def test_a_fresh_process_sees_every_check_in_story_order():
+    # Every check passing is tests/test_theory.py's (one test per check); here, that `orgsim validate`
+    # in a new process, which imports only `sim.validation`, gets the whole registry in table order.
+    done = _python("-c", "from sim import validation\nfor c in validation.CHECKS: print(c.name)")
+    names = done.stdout.splitlines()
+    assert names == [c.name for c in validation.CHECKS]
+    stories = [next(i for i, story in enumerate(STORIES) if name.startswith(story)) for name in names]
+    assert stories == sorted(stories) and set(stories) == set(range(len(STORIES))), names
+
+
+def test_orgsim_validate_runs_real_checks_in_a_fresh_process():
+    # One process: worker processes are test_checks_run_in_parallel_give_the_same_rows_as_serial's.
+    done = _python("-m", "sim", "validate", "--workers", "1", "--only", "Graicunas")
     rows = _rows(done.stdout)
-    assert len(rows) >= len(validation.CHECKS)
-    assert all(row[-1] == "pass" for row in rows), done.stdout
-    names = " ".join(row[0] for row in rows)
-    for topic in ("Jackson", "Little", "Holacracy", "Sah-Stiglitz", "Conservation", "Graicunas", "lead decay"):
-        assert topic in names
+    assert rows == _rows(validation.format_table(validation.run_checks(validation.select("Graicunas"), workers=1)))
+    assert len(rows) == 2 and all(row[-1] == "pass" for row in rows), done.stdout
 
 
 def _fast_check() -> validation.CheckResult:
