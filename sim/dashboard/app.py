@@ -11,17 +11,10 @@ import asyncio
 
 import solara
 
-from sim.dashboard.components import (
-    CompareView,
-    ExportPanel,
-    LossPanel,
-    MetricCards,
-    OrgPanel,
-    ResultsView,
-    RunControls,
-    SettingsPanel,
-    TimeSeriesPanel,
-)
+from sim.dashboard.compare_view import CompareView
+from sim.dashboard.controls import RunControls, SettingsPanel
+from sim.dashboard.results_view import ResultsView
+from sim.dashboard.simulation_view import ExportPanel, LossPanel, MetricCards, OrgPanel, TimeSeriesPanel
 from sim.dashboard.session import Session, Settings
 from sim.scenario import ScenarioError
 

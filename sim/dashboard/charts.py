@@ -13,23 +13,12 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-STRUCTURE_COLOURS = {"hierarchy": "#1f77b4", "holacracy": "#2ca02c", "hybrid": "#9467bd"}
-OUTCOME_LABELS = {
-    "converted": "bought",
-    "lost_price": "lost: price",
-    "lost_product": "lost: product",
-    "lost_slow": "lost: too slow",
-    "lost_dealer": "lost: dealer",
-    "open_at_end": "still open",
-}
-OUTCOME_COLOURS = {
-    "converted": "#2ca02c",
-    "lost_price": "#d62728",
-    "lost_product": "#ff7f0e",
-    "lost_slow": "#8c564b",
-    "lost_dealer": "#7f7f7f",
-    "open_at_end": "#c7c7c7",
-}
+from sim import metrics
+from sim.structures import colour_of as structure_colour
+
+OUTCOME_KEYS = tuple(metrics.OUTCOME_LOOK)  # every inquiry ends in one of these, or is still open
+OUTCOME_LABELS = {key: label for key, (label, _) in metrics.OUTCOME_LOOK.items()}
+OUTCOME_COLOURS = {key: colour for key, (_, colour) in metrics.OUTCOME_LOOK.items()}
 
 
 def _figure(width: float, height: float, rows: int = 1, cols: int = 1, margins: dict | None = None, **kwargs):
@@ -117,7 +106,7 @@ def compare_figure(frames: dict[str, pd.DataFrame]) -> Figure:
             series = frame[column]
             if column == "decision_time_mean_h":
                 series = series.rolling(5, min_periods=1).mean()
-            ax.plot(frame["day"], series, label=name, color=STRUCTURE_COLOURS.get(name))
+            ax.plot(frame["day"], series, label=name, color=structure_colour(name))
         ax.set_title(title, fontsize=9)
         ax.grid(alpha=0.3)
         ax.tick_params(labelsize=7)
@@ -131,23 +120,18 @@ def compare_figure(frames: dict[str, pd.DataFrame]) -> Figure:
     return figure
 
 
-COMPARE_BARS = (
-    ("decision_time_mean_h", "Decision time (h)"),
-    ("conflicts_per_100_staff_month", "Conflicts / 100 staff / month"),
-    ("conversion_rate", "Conversion rate"),
-    ("revenue_per_employee", "Revenue per employee"),
-)
+COMPARE_BARS = ("decision_time_mean_h", "conflicts_per_100_staff_month", "conversion_rate", "revenue_per_employee")
 
 
 def compare_bars(summaries: dict[str, dict]) -> Figure:
     """The headline metrics of each structure, one small bar chart per metric."""
     figure, axes = _figure(10.5, 2.4, 1, len(COMPARE_BARS), margins={"bottom": 0.12, "top": 0.86, "wspace": 0.4})
     names = list(summaries)
-    for ax, (key, title) in zip(axes[0], COMPARE_BARS):
+    for ax, key in zip(axes[0], COMPARE_BARS):
         values = [summaries[n][key] for n in names]
         values = [0.0 if v is None or (isinstance(v, float) and np.isnan(v)) else v for v in values]
-        ax.bar(names, values, color=[STRUCTURE_COLOURS.get(n, "#888888") for n in names])
-        ax.set_title(title, fontsize=9)
+        ax.bar(names, values, color=[structure_colour(n) for n in names])
+        ax.set_title(metrics.label(key), fontsize=9)
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3, axis="y")
     return figure

@@ -1,144 +1,82 @@
-"""The org chart (hierarchy) or the circles (holacracy) as a network coloured by backlog.
+"""The org chart a structure declares, as a network coloured by backlog.
 
-`org_view(model)` reads the company into a networkx graph whose nodes carry a
-label, the number of people they stand for and the longest queue among them;
-`org_figure(view)` draws it. Large companies are aggregated so the picture
-stays readable and fast: a hierarchy shows managers only (each box stands for
-the manager and the staff reporting directly to them), and only the top levels
-when even that is too many; a holacracy shows circles, sized by members.
-A hybrid shows its hierarchy with the e-commerce circles hanging under the
-e-commerce head.
+Each structure says what its chart shows (`Structure.org_chart`: boxes, who
+hangs under whom, a layout and a note); `org_view(model)` turns that into a
+networkx graph whose nodes carry a label, the number of people they stand for
+and the longest queue among them, and lays it out; `org_figure(view)` draws it.
+Structures aggregate large companies so the picture stays readable and fast.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import networkx as nx
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
-SHOW_EVERYONE_UP_TO = 60  # employees: above this a hierarchy shows managers only
-MAX_NODES = 250  # above this a hierarchy shows only its top levels
+MAX_NODES = 250  # boxes a chart may show; structures aggregate beyond it
+MARKERS = {"round": "o", "square": "s"}
+# The area of the largest box, in points squared: a few discs in a ring can be large, a tree's many must be small.
+LARGEST_AREA = {"tree": 260, "radial": 900}
 
 
 @dataclass
 class OrgView:
     """A drawable picture of the structure: graph, positions and what was aggregated."""
 
-    kind: str  # "hierarchy", "circles" or "hybrid"
+    kind: str  # names the picture for the page, e.g. "hierarchy", "circles", "hybrid"
+    title: str  # e.g. "Org chart", "Circles"
+    layout: str  # "tree" or "radial"
     graph: nx.DiGraph
     pos: dict
     note: str  # how the picture aggregates the company, in plain words
     bottleneck: str  # who has the longest queue, in plain words
     max_backlog: int = 0
     people: int = 0
-    labels: dict = field(default_factory=dict)
-
-
-def _queue(employee) -> int:
-    return employee.backlog
 
 
 def org_view(model, max_nodes: int = MAX_NODES) -> OrgView:
-    """Read the model's current structure into an OrgView (call under the session's lock)."""
-    structure = model.structure
-    if structure.name == "holacracy":
-        view = _circles_view(model)
-    else:
-        view = _hierarchy_view(model, max_nodes, hybrid=structure.name == "hybrid")
-    view.people = len(model.employees)
-    worst = max(model.employees, key=_queue)
-    if _queue(worst) == 0:
-        view.bottleneck = "No queues right now: nobody has work waiting."
-    else:
-        where = f"circle {worst.circle.name}" if worst.circle is not None else worst.unit
-        role = "general manager" if worst.manager is None and structure.name != "holacracy" else (
-            ", ".join(worst.roles) or "staff"
-        )
-        view.bottleneck = (
-            f"Longest queue: employee {worst.unique_id} ({role}, {where}) with {_queue(worst)} item(s) waiting."
-        )
-    view.max_backlog = max((d["backlog"] for _, d in view.graph.nodes(data=True)), default=0)
-    return view
-
-
-# --------------------------------------------------------------------------- hierarchy
-
-
-def _hierarchy_view(model, max_nodes: int, hybrid: bool) -> OrgView:
-    employees = model.employees
-    everyone = len(employees) <= SHOW_EVERYONE_UP_TO
-    circles = list(getattr(model.structure, "circles", [])) if hybrid else []
-    boundary = model.units["ecommerce"].head if hybrid and "ecommerce" in model.units else None
-    in_circles = {id(m) for c in circles for m in c.members if m is not boundary}
-
-    def shown(e) -> bool:
-        if id(e) in in_circles:
-            return False
-        return everyone or bool(e.reports) or e.manager is None
-
-    candidates = [e for e in employees if shown(e)]
-    depth = max((e.level or 0) for e in candidates) if candidates else 0
-    while depth > 1 and sum(1 for e in candidates if (e.level or 0) <= depth) > max_nodes:
-        depth -= 1
-    nodes = [e for e in candidates if (e.level or 0) <= depth]
-    shown_ids = {id(e) for e in nodes}
-    cut = depth < max((e.level or 0) for e in candidates) if candidates else False
-
+    """Read the chart the model's current structure declares into an OrgView (call under the session's lock)."""
+    chart = model.structure.org_chart(max_nodes)
     graph = nx.DiGraph()
-    for e in nodes:
-        # Everyone below `e` who is not drawn and not in a drawn circle is represented by `e`.
-        hidden = _hidden_below(e, shown_ids, in_circles)
-        backlog = max([_queue(e), *(_queue(h) for h in hidden)])
-        head = model.units[e.unit].head is e
-        label = "GM" if e.manager is None else (e.unit if head else "")
-        graph.add_node(e.unique_id, label=label, people=1 + len(hidden), backlog=backlog, unit=e.unit, shape="o")
-        if e.manager is not None and id(e.manager) in shown_ids:
-            graph.add_edge(e.manager.unique_id, e.unique_id)
-    if boundary is not None and id(boundary) in shown_ids:
-        for circle in circles:
-            key = f"circle:{circle.name}"
-            backlog = max(_queue(m) for m in circle.members)
-            backlog = max(backlog, len(circle.tensions))
-            graph.add_node(key, label=circle.name, people=len(circle.members), backlog=backlog, unit="ecommerce", shape="s")
-            graph.add_edge(boundary.unique_id, key)
-
-    pos = _tree_layout(graph)
-    if everyone:
-        note = "Each dot is one person; lines run from manager to report."
-    elif cut:
-        note = (
-            f"{len(employees):,} people: only managers down to level {depth} are drawn; each dot stands for a manager "
-            "and everyone below them, sized by that team."
-        )
-    else:
-        note = "Managers only: each dot stands for a manager and the staff reporting to them, sized by that team."
-    if circles:
-        note += " Squares are the self-organizing e-commerce circles (hybrid)."
-    return OrgView("hybrid" if hybrid else "hierarchy", graph, pos, note, "")
+    for box in chart.boxes:
+        graph.add_node(box.key, label=box.label, people=box.people, backlog=box.backlog, unit=box.unit,
+                       shape=MARKERS[box.shape])
+    graph.add_edges_from((box.parent, box.key) for box in chart.boxes if box.parent is not None)
+    pos = LAYOUTS[chart.layout](graph)
+    max_backlog = max((d["backlog"] for _, d in graph.nodes(data=True)), default=0)
+    return OrgView(chart.kind, chart.title, chart.layout, graph, pos, chart.note, bottleneck(model.employees),
+                   max_backlog, len(model.employees))
 
 
-def _hidden_below(employee, shown_ids, skip_ids) -> list:
-    hidden, stack = [], list(employee.reports)
-    while stack:
-        e = stack.pop()
-        if id(e) in shown_ids or id(e) in skip_ids:
-            continue
-        hidden.append(e)
-        stack.extend(e.reports)
-    return hidden
+def bottleneck(employees) -> str:
+    """Who has the longest queue, in plain words."""
+    worst = max(employees, key=lambda e: e.backlog)
+    if worst.backlog == 0:
+        return "No queues right now: nobody has work waiting."
+    where = f"circle {worst.circle.name}" if worst.circle is not None else worst.unit
+    role = "general manager" if worst.level == 0 else (", ".join(worst.roles) or "staff")
+    return f"Longest queue: employee {worst.unique_id} ({role}, {where}) with {worst.backlog} item(s) waiting."
 
 
-def _tree_layout(graph: nx.DiGraph) -> dict:
+# --------------------------------------------------------------------------- layouts
+
+
+def _children(graph: nx.DiGraph, node) -> list:
+    """A node's children in drawing order: unit by unit."""
+    return sorted(graph.successors(node), key=lambda c: (str(graph.nodes[c]["unit"]), str(c)))
+
+
+def tree_layout(graph: nx.DiGraph) -> dict:
     """Leaves evenly spaced left to right, parents centred over their children, depth downward."""
     roots = [n for n in graph.nodes if graph.in_degree(n) == 0]
     pos: dict = {}
     next_x = [0.0]
 
     def place(node, depth):
-        children = sorted(graph.successors(node), key=lambda c: (str(graph.nodes[c]["unit"]), str(c)))
+        children = _children(graph, node)
         if not children:
             x = next_x[0]
             next_x[0] += 1.0
@@ -153,36 +91,27 @@ def _tree_layout(graph: nx.DiGraph) -> dict:
     return pos
 
 
-# --------------------------------------------------------------------------- holacracy
+def radial_layout(graph: nx.DiGraph) -> dict:
+    """The root in the middle, everything one level below it evenly around a circle, the next levels further out."""
+    roots = [n for n in graph.nodes if graph.in_degree(n) == 0]
+    rings: list[list] = [roots]
+    while True:
+        ring = [child for node in rings[-1] for child in _children(graph, node)]
+        if not ring:
+            break
+        rings.append(ring)
+    pos: dict = {}
+    for radius, ring in enumerate(rings if len(roots) == 1 else [[], *rings]):
+        if radius == 0:
+            pos.update({node: (0.0, 0.0) for node in ring})
+            continue
+        for index, node in enumerate(ring):
+            angle = 2 * math.pi * index / max(1, len(ring))
+            pos[node] = (radius * math.cos(angle), radius * math.sin(angle))
+    return pos
 
 
-def _circles_view(model) -> OrgView:
-    structure = model.structure
-    anchor = structure.anchor
-    others = [c for c in structure.circles if c is not anchor]
-    graph = nx.DiGraph()
-    for circle in structure.circles:
-        backlog = max([len(circle.tensions), *(_queue(m) for m in circle.members)])
-        graph.add_node(
-            f"circle:{circle.name}",
-            label=circle.name,
-            people=len(circle.members),
-            backlog=backlog,
-            unit=circle.unit,
-            shape="o",
-        )
-    for circle in others:
-        graph.add_edge(f"circle:{anchor.name}", f"circle:{circle.name}")
-    pos = {f"circle:{anchor.name}": (0.0, 0.0)}
-    ordered = sorted(others, key=lambda c: (c.unit, c.name))
-    for index, circle in enumerate(ordered):
-        angle = 2 * math.pi * index / max(1, len(ordered))
-        pos[f"circle:{circle.name}"] = (math.cos(angle), math.sin(angle))
-    note = (
-        "Each disc is a circle, sized by its members; the anchor circle (general manager and every lead link) "
-        "sits in the middle."
-    )
-    return OrgView("circles", graph, pos, note, "")
+LAYOUTS = {"tree": tree_layout, "radial": radial_layout}
 
 
 # --------------------------------------------------------------------------- drawing
@@ -201,10 +130,9 @@ def org_figure(view: OrgView, width: float = 7.5, height: float = 4.2) -> Figure
     ax.add_collection(LineCollection(segments, colors="#b0b0b0", linewidths=0.6, zorder=1))
     vmax = max(4, view.max_backlog)
     largest = max(d["people"] for _, d in graph.nodes(data=True))
-    base = 900 if view.kind == "circles" else 260
-    scale = base / max(1.0, largest) ** 0.5
+    scale = LARGEST_AREA[view.layout] / max(1.0, largest) ** 0.5
     artist = None
-    for shape in ("o", "s"):
+    for shape in MARKERS.values():
         nodes = [n for n, d in graph.nodes(data=True) if d["shape"] == shape]
         if not nodes:
             continue

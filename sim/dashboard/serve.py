@@ -17,7 +17,7 @@ from pathlib import Path
 HOST = "127.0.0.1"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 APP = Path(__file__).resolve().parent / "app.py"
-# The folders Solara requests; tools/fetch_assets.sh fills them (TOOLCHAIN.md).
+# The folders Solara requests; tools/fetch_assets.sh fills them.
 REQUIRED_ASSETS = ("@widgetti/solara-vuetify-app@10.1.1", "requirejs@2.3.6", "font-awesome@4.5.0")
 
 

@@ -16,17 +16,22 @@ import pandas as pd
 
 from sim import metrics
 from sim.calendar import WORKING_HOURS_PER_DAY
-from sim.scenario import ScenarioError, bundled_scenarios, load_scenario, parse_override
+from sim.scenario import ScenarioError, bundled_scenarios, choices, load_scenario, parse_override
+from sim.structures import STRUCTURES
 
-STRUCTURE_NAMES = ("hierarchy", "holacracy", "hybrid")
-PRICING_AUTHORITIES = ("top", "unit", "frontline")
-DEALER_POLICIES = ("assign", "direct", "o2o")
-INCENTIVES = ("sales_only", "integrated")
-COMMITTEES = ("none", "weekly", "biweekly", "monthly")
+PRICING_AUTHORITIES = choices("policies.pricing_authority")
+DEALER_POLICIES = choices("dealers.policy")
+INCENTIVES = choices("policies.incentives")
+COMMITTEES = choices("policies.committee")
 DEFAULT_SCENARIO = "baseline"
 DEFAULT_RESULTS_DIR = "results/size_sweep"
 TIMESERIES_COLUMNS = tuple(metrics.DAILY_REPORTERS)
 SUMMARY_COLUMNS = metrics.RUN_FIELDS + metrics.HEADLINE_METRICS
+
+
+def structure_names() -> tuple[str, ...]:
+    """Every registered structure, in registration order (read each time: a structure may register later)."""
+    return tuple(STRUCTURES)
 
 
 def scenario_names() -> list[str]:
@@ -215,39 +220,6 @@ class Session:
     def summary_csv(self) -> str:
         with self.lock:
             return to_csv(pd.DataFrame([summary_row(self.model)], columns=list(SUMMARY_COLUMNS)))
-
-
-# --------------------------------------------------------------------------- compare
-
-
-@dataclass(eq=False)  # compared by identity: it holds DataFrames
-class Comparison:
-    """Each structure run on the same seed and customers for the same number of days."""
-
-    days: int
-    seed: int
-    frames: dict[str, pd.DataFrame]
-    summaries: dict[str, dict]
-
-    def table(self) -> pd.DataFrame:
-        """Headline metrics (rows) by structure (columns)."""
-        return pd.DataFrame({name: {k: s[k] for k in metrics.HEADLINE_METRICS} for name, s in self.summaries.items()})
-
-
-def compare_structures(settings: Settings, days: int, structures=STRUCTURE_NAMES, progress=None) -> Comparison:
-    """Run `settings` under each structure for `days` days on one seed (ScenarioError when invalid)."""
-    scenarios = [build_scenario(settings.with_(structure=name)) for name in structures]  # all checked first
-    from sim.model import OrgModel
-
-    frames, summaries = {}, {}
-    for index, (name, scenario) in enumerate(zip(structures, scenarios)):
-        model = OrgModel(scenario, rng=settings.seed)
-        model.run_for(days * WORKING_HOURS_PER_DAY)
-        frames[name] = timeseries_frame(model)
-        summaries[name] = summary_row(model)
-        if progress is not None:
-            progress((index + 1) / len(structures))
-    return Comparison(days, settings.seed, frames, summaries)
 
 
 # --------------------------------------------------------------------------- sweep results

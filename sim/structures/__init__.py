@@ -13,4 +13,11 @@ for _module in pkgutil.iter_modules(__path__):
     if _module.name != "base":
         importlib.import_module(f"{__name__}.{_module.name}")
 
-__all__ = ["STRUCTURES", "Structure", "register"]
+
+
+def colour_of(name: str) -> str:
+    """The colour structure `name` declares, the same in every chart; grey for a name no structure has."""
+    return STRUCTURES.get(name, Structure).colour
+
+
+__all__ = ["STRUCTURES", "Structure", "colour_of", "register"]

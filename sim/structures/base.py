@@ -14,6 +14,7 @@ the registry, so adding a structure is adding a file, nothing else.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sim.records import PRICE, Conflict, Decision
@@ -43,6 +44,30 @@ RANKS = ("staff", "lead", "head", "top")
 # Which ranks may grant a discount under each `policies.pricing_authority`. Every other decision
 # (a validation request) needs the top.
 GRANTING_RANKS = {"frontline": frozenset(RANKS), "unit": frozenset({"head", "top"}), "top": frozenset({"top"})}
+
+
+@dataclass(frozen=True)
+class OrgBox:
+    """One box of an org chart: a person, a team or a circle."""
+
+    key: object  # unique within the chart; `parent` refers to it
+    label: str  # written beside the box when the chart is small ("" for none)
+    people: int  # how many people the box stands for: its size
+    backlog: int  # the longest queue of work waiting among them: its colour
+    parent: object = None  # the key of the box it hangs under, None at the top
+    unit: str = ""  # boxes under one parent are drawn unit by unit
+    shape: str = "round"  # "round" or "square"
+
+
+@dataclass
+class OrgChart:
+    """What a structure's org chart shows, as plain data; the dashboard lays it out and draws it."""
+
+    kind: str  # names the picture for the page (e.g. "hierarchy", "circles")
+    title: str  # e.g. "Org chart", "Circles"
+    layout: str  # "tree": top down from the roots; "radial": the root in the middle, the rest around it
+    note: str  # how the picture aggregates the company, in plain words
+    boxes: list[OrgBox] = field(default_factory=list)
 
 
 class Structure(ABC):
@@ -96,6 +121,29 @@ class Structure(ABC):
 
     def on_decided_in_meeting(self, decision: Decision, circle) -> None:
         """Hook for structures that learn from tensions (holacracy's governance)."""
+
+    # ------------------------------------------------------------- org chart
+
+    def org_chart(self, max_nodes: int) -> OrgChart:
+        """What the org chart shows, in at most about `max_nodes` boxes.
+
+        By default one box per unit under the general manager's; a structure
+        overrides this to show how it is arranged.
+        """
+        units = self.model.units
+        top = units["management"]
+        boxes = [
+            OrgBox(
+                key=unit.name,
+                label=unit.name,
+                people=len(unit.members),
+                backlog=max((member.backlog for member in unit.members), default=0),
+                parent=None if unit is top else top.name,
+                unit=unit.name,
+            )
+            for unit in units.values()
+        ]
+        return OrgChart(self.name, "Org chart", "tree", "Each dot is a unit, sized by its members.", boxes)
 
     # ------------------------------------------------------------- conflicts
 

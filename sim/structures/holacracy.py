@@ -15,7 +15,7 @@ from sim.calendar import WORKING_HOURS_PER_DAY, Recurrence
 from sim.conflicts import open_conflict, resolve_conflict
 from sim.decisions import Hop
 from sim.records import CUSTOMIZATION, PRICE, VALIDATION, Decision
-from sim.structures.base import Structure, register
+from sim.structures.base import OrgBox, OrgChart, Structure, register
 from sim.structures.hierarchy import CUSTOMIZATION_UNITS
 
 
@@ -129,6 +129,12 @@ def split_into_circles(structure, unit, max_size: int, first_index: int) -> list
     return circles
 
 
+def circle_box(circle: Circle, parent=None, shape: str = "round") -> OrgBox:
+    """A circle in the org chart: sized by its members, coloured by its longest queue or its tensions."""
+    backlog = max([len(circle.tensions), *(member.backlog for member in circle.members)])
+    return OrgBox(f"circle:{circle.name}", circle.name, len(circle.members), backlog, parent, circle.unit, shape)
+
+
 @register("holacracy")
 class Holacracy(Structure):
     """Circles per function (split when larger than the maximum size) inside an anchor circle."""
@@ -227,3 +233,15 @@ class Holacracy(Structure):
         target = circle if circle is not None else self.anchor
         target.conflicts.append(conflict)
         target.call_governance()
+
+    # -------------------------------------------------------------- org chart
+
+    def org_chart(self, max_nodes: int) -> OrgChart:
+        """Every circle around the anchor circle, however many (circles are already an aggregation)."""
+        anchor = circle_box(self.anchor)
+        boxes = [anchor if c is self.anchor else circle_box(c, parent=anchor.key) for c in self.circles]
+        note = (
+            "Each disc is a circle, sized by its members; the anchor circle (general manager and every lead link) "
+            "sits in the middle."
+        )
+        return OrgChart("circles", "Circles", "radial", note, boxes)

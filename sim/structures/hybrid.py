@@ -13,9 +13,9 @@ from __future__ import annotations
 from sim.conflicts import open_conflict
 from sim.decisions import Hop
 from sim.records import CUSTOMIZATION, Decision
-from sim.structures.base import register
+from sim.structures.base import OrgChart, register
 from sim.structures.hierarchy import CUSTOMIZATION_UNITS, Hierarchy
-from sim.structures.holacracy import Holacracy, pricing_hop, split_into_circles
+from sim.structures.holacracy import Holacracy, circle_box, pricing_hop, split_into_circles
 
 
 @register("hybrid")
@@ -85,3 +85,16 @@ class Hybrid(Hierarchy):
             circle.call_governance()
         else:
             super().route_conflict(conflict, between)
+
+    # ------------------------------------------------------------- org chart
+
+    def org_chart(self, max_nodes: int) -> OrgChart:
+        """The hierarchy's chart, with the e-commerce circles as squares under the e-commerce head."""
+        head = self.model.units["ecommerce"].head
+        in_circles = frozenset(id(m) for c in self.circles for m in c.members if m is not head)
+        chart = self.tree_chart(max_nodes, "hybrid", set_aside=in_circles)
+        if any(box.key == head.unique_id for box in chart.boxes):
+            chart.boxes.extend(circle_box(c, parent=head.unique_id, shape="square") for c in self.circles)
+        if self.circles:
+            chart.note += " Squares are the self-organizing e-commerce circles (hybrid)."
+        return chart

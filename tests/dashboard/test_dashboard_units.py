@@ -1,4 +1,5 @@
-"""The dashboard's parts without a browser: session, export, org view, charts, compare, results, serving."""
+"""The dashboard's parts without a browser: session, export, org view, charts, compare, results, serving,
+and a structure registered at run time showing up in all of them."""
 
 import io
 import os
@@ -13,17 +14,20 @@ import solara
 
 from sim import metrics
 from sim.dashboard import charts, orgchart, serve
+from sim.dashboard.comparison import compare_structures
 from sim.dashboard.session import (
     SUMMARY_COLUMNS,
     Session,
     Settings,
     build_scenario,
-    compare_structures,
     format_value,
     open_results,
     scenario_names,
+    structure_names,
 )
 from sim.scenario import ScenarioError
+from sim.structures import STRUCTURES, register
+from sim.structures.hierarchy import Hierarchy
 
 
 def png_bytes(figure) -> bytes:
@@ -253,7 +257,7 @@ def test_page_renders_and_steps_without_a_browser(kernel_context):
 
 
 def test_settings_panel_changes_the_structure(kernel_context):
-    from sim.dashboard.components import SettingsPanel
+    from sim.dashboard.controls import SettingsPanel
 
     draft = solara.reactive(Settings())
     box, rc = solara.render(SettingsPanel(draft, lambda name: None), handle_error=False)
@@ -261,6 +265,59 @@ def test_settings_panel_changes_the_structure(kernel_context):
         toggle = with_class(box, "orgsim-structure")[0]
         toggle.v_model = 1  # the second button: holacracy
         assert draft.value.structure == "holacracy"
+    finally:
+        rc.close()
+
+
+# --------------------------------------------------------------------------- a structure added at run time
+
+
+THROWAWAY_COLOUR = "#17becf"
+
+
+@pytest.fixture
+def throwaway_structure():
+    """A structure registered while the tests run, as a new file in sim/structures/ would be; removed afterwards."""
+
+    @register("throwaway_flat")
+    class ThrowawayFlat(Hierarchy):
+        colour = THROWAWAY_COLOUR
+
+    try:
+        yield ThrowawayFlat.name
+    finally:
+        STRUCTURES.pop("throwaway_flat", None)
+
+
+def test_a_structure_registered_at_run_time_shows_up_everywhere(throwaway_structure, kernel_context):
+    from sim.dashboard.compare_view import CompareView
+    from sim.dashboard.controls import SettingsPanel
+
+    name = throwaway_structure
+    assert name in structure_names()
+    draft = solara.reactive(Settings())
+    box, rc = solara.render(SettingsPanel(draft, lambda _: None), handle_error=False)
+    try:
+        buttons = with_class(box, "orgsim-structure")[0].children
+        assert [button.children[0] for button in buttons] == list(STRUCTURES)
+        with_class(box, "orgsim-structure")[0].v_model = list(STRUCTURES).index(name)
+        assert draft.value.structure == name
+    finally:
+        rc.close()
+
+    assert charts.structure_colour(name) == THROWAWAY_COLOUR
+    view = view_of(name, 40, days=2)
+    assert len(view.graph) == 40
+    assert len(png_bytes(orgchart.org_figure(view))) > 5_000
+
+    comparison = compare_structures(Settings(employees=40), days=2)
+    assert list(comparison.summaries) == list(STRUCTURES) and name in comparison.summaries
+    lines = charts.compare_figure(comparison.frames).axes[0].lines
+    assert {line.get_label(): line.get_color() for line in lines}[name] == THROWAWAY_COLOUR
+    box, rc = solara.render(CompareView(Settings(employees=40), 2), handle_error=False)
+    try:
+        assert any(f"hybrid and {name} side by side" in (getattr(w, "unsafe_innerHTML", "") or "")
+                   for w in widgets_of(box))
     finally:
         rc.close()
 
