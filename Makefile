@@ -1,6 +1,6 @@
 # make test: set up everything from nothing (venv, packages, browser, assets), then run the tests.
 # make run:  set up, then run the flagship size sweep and write its report.
-# make bench: the performance figures quoted in the README.
+# make bench: the performance figures, written to benchmarks/results.md (the README quotes a few).
 VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.installed

@@ -8,17 +8,19 @@ network `make bench` times (validation/queueing with every rate x20), run for
 ratio of the two totals predicts the measured throughput ratio to a few
 percent, and the per-function table says where orgsim's extra instructions go.
 
-    python benchmarks/bytecodes.py          # both tables
+    python benchmarks/bytecodes.py             # the totals and orgsim's top functions
+    python benchmarks/bytecodes.py --days 2    # a quick look (per-decision figures less stable)
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from reference_heapq import simulate_like
+from workloads import VALIDATION_SEED, decisions_done, validation_network
 
 DAYS = 20  # ~2,800 decisions: stable per-decision figures, ~20 s under monitoring
 TOOL_ID = 3  # sys.monitoring.OPTIMIZER_ID: a slot no debugger or profiler claims
@@ -52,20 +54,17 @@ def _counted(run) -> tuple[Counter, int]:
     return counts, calls
 
 
-def count(seed: int = 7) -> dict:
+def count(seed: int = VALIDATION_SEED, days: int = DAYS) -> dict:
     """Instructions and Python calls per decision for orgsim and the reference, and orgsim's per-function split."""
-    from benchmarks.reference_heapq import simulate_like
-    from benchmarks.run import validation_network
-
-    model, scenario = validation_network(DAYS, seed)
+    model, scenario = validation_network(days, seed)
     orgsim, orgsim_calls = _counted(lambda: model.run_until(scenario.horizon_hours))
-    decided = sum(d.decided_h is not None for d in model.decisions)
+    decided = decisions_done(model)
     result: dict = {}
     reference, reference_calls = _counted(lambda: result.update(simulate_like(model, seed=seed)))
     per_decision = sum(orgsim.values()) / decided
     reference_per_decision = sum(reference.values()) / result["decisions"]
     return {
-        "days": DAYS,
+        "days": days,
         "decisions": decided,
         "per_decision": per_decision,
         "reference_decisions": result["decisions"],
@@ -78,7 +77,11 @@ def count(seed: int = 7) -> dict:
 
 
 def main() -> None:
-    found = count()
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--days", type=int, default=DAYS, help=f"working days of the network to count (default {DAYS})")
+    parser.add_argument("--seed", type=int, default=VALIDATION_SEED)
+    args = parser.parse_args()
+    found = count(args.seed, args.days)
     print(
         f"validation network, {found['days']} days: orgsim {found['per_decision']:.0f} bytecode instructions per decision"
         f" ({found['decisions']:,} decisions), bare heapq {found['reference_per_decision']:.0f}"

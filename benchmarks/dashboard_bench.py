@@ -10,6 +10,7 @@ Usage: .venv/bin/python benchmarks/dashboard_bench.py [--no-screenshots]
 
 from __future__ import annotations
 
+import argparse
 import socket
 import statistics
 import sys
@@ -86,6 +87,7 @@ def main(screenshots: bool = True) -> None:
             page.get_by_role("button", name="Play", exact=True).click()
             started = time.perf_counter()
             pause = page.get_by_role("button", name="Pause", exact=True)
+            pause.wait_for(timeout=60_000)  # Play turns into Pause once the page has taken the click
             # Play until PLAY_SECONDS pass or the run reaches its horizon (then Pause goes away by itself).
             while time.perf_counter() - started < PLAY_SECONDS and pause.count():
                 page.wait_for_timeout(100)
@@ -128,4 +130,6 @@ def take_screenshots(browser, url: str) -> None:
 
 
 if __name__ == "__main__":
-    main(screenshots="--no-screenshots" not in sys.argv[1:])
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--no-screenshots", action="store_true", help="measure only; leave docs/img/ as it is")
+    main(screenshots=not parser.parse_args().no_screenshots)

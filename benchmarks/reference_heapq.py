@@ -11,8 +11,9 @@ with the model in distribution (mean decision time), not draw by draw.
 `tree_of(model)` reads the tree (who reports to whom, who requests) from a
 built `OrgModel`, so both run on exactly the same organization.
 
-Run alone: `python benchmarks/reference_heapq.py` prints both and the analytic
-Jackson-network mean.
+Run alone, `python benchmarks/reference_heapq.py [--days N]` runs both on the
+bundled network (5,000 days unless told) and prints their decisions per second,
+their mean decision times and the analytic Jackson-network mean.
 """
 
 from __future__ import annotations
@@ -136,17 +137,20 @@ def simulate_like(model, seed: int) -> dict:
 
 
 def main() -> None:
-    import sys
-    from pathlib import Path
+    import argparse
 
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from sim import load_scenario, theory
     from sim.model import OrgModel
-    scenario = load_scenario("validation/queueing", {"horizon_days": 5000})
-    model = OrgModel(scenario, rng=7)
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--days", type=int, default=5000, help="working days to run (default 5000)")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    scenario = load_scenario("validation/queueing", {"horizon_days": args.days})
+    model = OrgModel(scenario, rng=args.seed)
     chains, stations = tree_of(model)
     validation = scenario.validation
-    reference = simulate_like(model, seed=7)
+    reference = simulate_like(model, seed=args.seed)
     started = time.perf_counter()
     model.run_until(scenario.horizon_hours)
     wall = time.perf_counter() - started

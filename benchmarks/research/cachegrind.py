@@ -1,7 +1,7 @@
 """Machine instructions and simulated cache misses, counted by valgrind's cachegrind (not part of `make bench`).
 
-Wall time on this VM moves by up to 2x; cachegrind's counts barely move. This reproduces the two tables in
-benchmarks/PROFILE.md (third pass) and the figures the README quotes from them:
+Wall time on this VM moves by up to 2x; cachegrind's counts barely move. This reproduces the
+cachegrind tables in benchmarks/PROFILE.md (third and fourth passes):
 
 - validation: machine instructions per decision of orgsim and of the
   bare-heapq reference on the benchmarked validation network, as the
@@ -14,15 +14,15 @@ A difference of two long runs is needed because start-up alone executes
 about 4 G instructions, and its count moves by some tens of millions between
 identical runs.
 
-Each measured process runs with the cycle collector off and ends with
-os._exit, so neither the walk over a run's objects after its loop nor the
-interpreter's final collection of every record is counted. Needs `valgrind` on the PATH.
-Runs two processes at a time; everything takes about 15 minutes.
+Each measured process is `benchmarks/workloads.py KIND DAYS` (one workload
+alone; its docstring says what it leaves out of the counts). Needs `valgrind`
+and `cg_annotate` on the PATH. Runs two processes at a time; everything takes
+about 15 minutes.
 
-    python benchmarks/cachegrind.py                  # both tables
-    python benchmarks/cachegrind.py --sizes 1000 3000
-    python benchmarks/cachegrind.py --only sizes --structure holacracy
-    python benchmarks/cachegrind.py --only validation
+    python benchmarks/research/cachegrind.py                  # both tables
+    python benchmarks/research/cachegrind.py --sizes 1000 3000
+    python benchmarks/research/cachegrind.py --only sizes --structure holacracy
+    python benchmarks/research/cachegrind.py --only validation
 """
 
 from __future__ import annotations
@@ -37,47 +37,13 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
+WORKLOADS = ROOT / "benchmarks" / "workloads.py"
 # 48 KiB 12-way first level and a 1 MiB 16-way last level: this CPU's L1d and L2.
 CACHES = ["--D1=49152,12,64", "--LL=1048576,16,64"]
 VALIDATION_LONG = 700  # days: ~100,000 decisions
 SIZES_FROM_DAY = 26  # the sizes count days 26-260
 COUNTS = {"instructions": r"I\s+refs:\s+([\d,]+)", "d1_misses": r"D1\s+misses:\s+([\d,]+)", "ll_misses": r"LLd misses:\s+([\d,]+)"}
-
-
-def measured(*args: str) -> None:
-    """In the process valgrind runs: one measured workload, then its item count on stdout, then a hard exit."""
-    sys.path.insert(0, str(ROOT))
-    kind, days = args[0], int(args[1])
-    # The collector stays off, so the model leaves it off after its loop (it restores the caller's
-    # state): the counts are the run loop's, without the one walk over the run's objects that
-    # follows it in a normal process (measured in PROFILE.md, fourth pass), as with the os._exit below.
-    import gc
-
-    gc.disable()
-    if kind in ("orgsim", "reference"):
-        from benchmarks.reference_heapq import simulate_like
-        from benchmarks.run import VALIDATION_SEED, validation_network
-
-        model, scenario = validation_network(days, VALIDATION_SEED)
-        if kind == "orgsim":
-            model.run_until(scenario.horizon_hours)
-            items = sum(d.decided_h is not None for d in model.decisions)
-        else:
-            items = simulate_like(model, seed=VALIDATION_SEED)["decisions"]
-    else:  # a company size, "STRUCTURE:EMPLOYEES": the baseline, a year's scenario run for `days`
-        from sim import load_scenario
-        from sim.model import OrgModel
-
-        structure, employees = kind.split(":")
-        scenario = load_scenario(
-            "baseline", {"organization.structure": structure, "organization.employees": int(employees), "horizon_days": 260}
-        )
-        model = OrgModel(scenario, rng=1)
-        model.run_until(days * scenario.horizon_hours / 260)
-        items = len(model.inquiries)
-    print(items, flush=True)
-    os._exit(0)  # skip the final collection of every record: no timed span includes it
 
 
 def out_file(workdir: str, kind: str, days: int) -> str:
@@ -90,7 +56,7 @@ def counted(kind: str, days: int, workdir: str) -> dict:
     command = [
         "valgrind", "--tool=cachegrind", "--cache-sim=yes", *CACHES,
         f"--cachegrind-out-file={out_file(workdir, kind, days)}",
-        sys.executable, str(Path(__file__).resolve()), "--measure", kind, str(days),
+        sys.executable, str(WORKLOADS), kind, str(days),
     ]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
     if done.returncode != 0:
@@ -130,22 +96,19 @@ def misses_by_function(long_file: str, short_file: str, items: int, top: int = 5
 
 
 def size_kind(args, size: int) -> str:
-    """The workload name of one company size: "STRUCTURE:EMPLOYEES" (see `measured`)."""
+    """The workload name of one company size: "STRUCTURE:EMPLOYEES" (see benchmarks/workloads.py)."""
     return f"{args.structure}:{size}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--measure", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--only", choices=("validation", "sizes"))
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 3_000, 10_000])
     parser.add_argument("--structure", choices=("hierarchy", "holacracy", "hybrid"), default="hierarchy")
     parser.add_argument("--keep", help="keep cachegrind's output files in this directory (for cg_annotate)")
     args = parser.parse_args()
-    if args.measure:
-        measured(*args.measure)
     if shutil.which("valgrind") is None:
-        raise SystemExit("benchmarks/cachegrind.py: valgrind is not installed")
+        raise SystemExit("benchmarks/research/cachegrind.py: valgrind is not installed")
     jobs = []
     if args.only in (None, "validation"):
         jobs += [(side, days) for side in ("orgsim", "reference") for days in (VALIDATION_LONG, 2)]
