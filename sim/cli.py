@@ -113,11 +113,16 @@ def run(scenario, seed, days, sets, out):
 @days_option
 @set_option
 @click.option(
-    "--structures", default="hierarchy,holacracy", show_default=True, help="Comma-separated structures to run side by side."
+    "--structures", default=None, metavar="A,B,...",
+    help="Comma-separated structures to run side by side (default: every structure, see `orgsim scenarios`).",
 )
 def compare(scenario, seed, days, sets, structures):
     """Run SCENARIO under several structures on the same seed and customers; print them side by side."""
-    names = [s.strip() for s in structures.split(",") if s.strip()]
+    from sim.structures import STRUCTURES
+
+    names = list(STRUCTURES) if structures is None else [s.strip() for s in structures.split(",") if s.strip()]
+    if not names:
+        _fail(f"--structures {structures!r}: name at least one structure ({', '.join(STRUCTURES)})")
     scenarios = [_load(scenario, sets, days, seed, name) for name in names]  # all checked before any runs
     from sim.model import OrgModel
 
@@ -245,11 +250,14 @@ def dashboard(port):
 
 @main.command()
 def scenarios():
-    """List the bundled scenarios."""
+    """List the bundled scenarios and the structures a scenario can choose."""
+    from sim.structures import STRUCTURES
+
     found = bundled_scenarios()
     width = max(len(name) for name, _ in found)
     for name, description in found:
         click.echo(f"{name:<{width}}  {description}")
+    click.echo(f"\nstructures (organization.structure): {', '.join(STRUCTURES)}")
 
 
 if __name__ == "__main__":

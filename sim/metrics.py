@@ -17,6 +17,15 @@ from sim.records import VALIDATION
 
 # Every inquiry ends in exactly one of these, or stays `open` at the end of a run.
 OUTCOMES = ("converted", "lost_price", "lost_product", "lost_slow", "lost_dealer")
+# How every chart (dashboard and report) names and colours the ends of inquiries, open ones last.
+OUTCOME_LOOK = {
+    "converted": ("bought", "#2ca02c"),
+    "lost_price": ("lost: price", "#d62728"),
+    "lost_product": ("lost: product", "#ff7f0e"),
+    "lost_slow": ("lost: too slow", "#8c564b"),
+    "lost_dealer": ("lost: dealer", "#7f7f7f"),
+    "open_at_end": ("still open", "#c7c7c7"),
+}
 CONFLICT_KINDS = ("channel", "interunit", "role", "culture")
 
 

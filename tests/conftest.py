@@ -1,10 +1,14 @@
-"""Shared fixtures: small scenarios that run in a fraction of a second."""
+"""Shared fixtures: small scenarios that run in a fraction of a second, and every registered structure."""
 
 import pytest
 
 from sim import OrgModel, load_scenario
+from sim.structures import STRUCTURES
 
-STRUCTURE_NAMES = ("hierarchy", "holacracy")
+
+def structure_names() -> list[str]:
+    """Every registered structure: a new structure file is tested by every test that takes `structure`."""
+    return sorted(STRUCTURES)
 
 
 def run_model(name="baseline", seed=1, **overrides):
@@ -15,6 +19,15 @@ def run_model(name="baseline", seed=1, **overrides):
     return model
 
 
-@pytest.fixture(params=STRUCTURE_NAMES)
-def structure(request):
-    return request.param
+def _parametrizes(marker, name: str) -> bool:
+    names = marker.args[0]
+    return name in ([n.strip() for n in names.split(",")] if isinstance(names, str) else names)
+
+
+def pytest_generate_tests(metafunc):
+    # A test that takes `structure` runs under every registered structure, read at collection time,
+    # so a structure registered before collection (a plugin, a new file) is tested too.
+    if "structure" in metafunc.fixturenames and not any(
+        _parametrizes(marker, "structure") for marker in metafunc.definition.iter_markers("parametrize")
+    ):
+        metafunc.parametrize("structure", structure_names())

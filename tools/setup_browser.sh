@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Make sure Debian's Chromium is at /usr/bin/chromium for the dashboard's browser tests.
-# Never `playwright install`: it downloads a browser build, which fails offline (TOOLCHAIN.md).
+# Never `playwright install`: it downloads a browser build, which fails on a machine without internet access.
 set -euo pipefail
 if [ -x /usr/bin/chromium ]; then
     echo "browser: /usr/bin/chromium present"
