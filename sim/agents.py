@@ -9,11 +9,12 @@ employees x ticks.
 from __future__ import annotations
 
 from collections import deque
-from math import log
+from math import inf, log
 
 import mesa
 
 from sim.calendar import Calendar
+
 
 class Worker(mesa.Agent):
     """Anyone with a work queue: one item at a time, in arrival order.
@@ -22,9 +23,10 @@ class Worker(mesa.Agent):
     `conflicts.RESOLVE`, the model's `DecisionProcess`, ...) says how long the
     item takes this worker (`hours`, or an exponential time at the worker's
     `decision_rate` when `task.exponential`) and what follows when it is done
-    (`done`). Every decision passes through here once per hop, so this is the
-    model's innermost loop: it reads the clock from `model._time` (the storage
-    behind Mesa's observable `time`, see `sim.events`).
+    (`done`). A worker with nothing of its own to do takes work from its shared
+    inbox, if it answers from one. Every decision passes through here once per
+    hop, so this is the model's innermost loop: it reads the clock from
+    `model._time` (the storage behind Mesa's observable `time`, see `sim.events`).
     """
 
     def __init__(self, model):
@@ -32,6 +34,12 @@ class Worker(mesa.Agent):
         self.calendar = Calendar()  # its own: a vacancy is kept here (employees get their meetings later)
         self.queue: deque = deque()
         self.busy = False
+        self.inbox = None  # the shared inbox this worker answers from when free (sim.inbox)
+        self.idle_listed = False  # waiting in its inbox's list of idle staff
+        self.worked_h = 0.0  # hours of finished work since the warm-up (utilization)
+        self.alarm_at = inf  # queue length at which the adaptation hears of an overload (sim.adaptation)
+        self.overloaded_since: float | None = None
+        self.watched = True  # the adaptation reviews its busy share (set False to be registered on first queueing)
         self._finish_event = self._finish  # the event callback, bound once
 
     @property
@@ -44,13 +52,19 @@ class Worker(mesa.Agent):
         model = self.model
         model.queued_jobs += 1
         if self.busy:
-            self.queue.append((task, item))
+            queue = self.queue
+            queue.append((task, item))
+            if not self.watched:  # work waits for this person: from now on the adaptation reviews how busy it is
+                model.adaptation.review_busy(self)
+            if len(queue) >= self.alarm_at and self.overloaded_since is None:
+                model.adaptation.overloaded(self)
             return
         self.busy = True
         if task.exponential:
             # Random.expovariate(decision_rate) written out (CPython's own formula, the same number):
             # this runs once per hop of every decision, where a call would cost more than the draw.
-            hours = -log(1.0 - model.org_random.random()) / self.decision_rate
+            # A decision whose customer has left is dropped unseen.
+            hours = 0.0 if item.dropped else -log(1.0 - model.org_random.random()) / self.decision_rate
         else:
             hours = task.hours(self, item)
         calendar = self.calendar
@@ -62,10 +76,18 @@ class Worker(mesa.Agent):
         model = self.model
         self.busy = False
         model.queued_jobs -= 1
+        self.worked_h += hours
         task.done(self, item, hours)
-        if self.queue and not self.busy:
+        if self.busy:
+            return
+        queue = self.queue
+        if queue:
             model.queued_jobs -= 1  # counted again by submit
-            self.submit(*self.queue.popleft())
+            if self.overloaded_since is not None and len(queue) <= self.alarm_at:
+                model.adaptation.relieved(self)
+            self.submit(*queue.popleft())
+        elif self.inbox is not None:
+            self.inbox.take(self)
 
 
 class Employee(Worker):
@@ -83,7 +105,19 @@ class Employee(Worker):
         self.circle = None  # holacracy: the circle this person works in
         self.roles: list[str] = []
         self.decision_rate = 0.0  # decisions per hour when deciding
+        self.limits: dict[str, float] = {}  # the largest amount of each kind of decision this person may grant
+        self.own_limits: dict[str, float] = {}  # those its rank gives (what it may delegate; sim.adaptation)
+        self.deputies: list[Employee] = []  # people who share this person's decisions (sim.adaptation)
+        self.principal: Employee | None = None  # whose decisions this person shares, as a deputy or filler
+        self.office_turn = 0  # where the next search for the least busy member of its office starts
         self.coordination: list = []  # recurring meetings (structure, committee) this person attends
+
+    def office_member(self) -> Employee:
+        """Who takes the next item for this person's office: the member with the shortest queue, ties
+        taken in turn, so that an office of equals shares its work evenly."""
+        office = (self, *self.deputies)
+        turn = self.office_turn = (self.office_turn + 1) % len(office)
+        return min(office[turn:] + office[:turn], key=_backlog)
 
     @property
     def skill(self) -> float:
@@ -93,6 +127,7 @@ class Employee(Worker):
     def clear_position(self) -> None:
         """Forget the place in the structure (before a reorganization builds a new one)."""
         self.level, self.manager, self.reports, self.circle, self.roles = None, None, [], None, []
+        self.limits, self.own_limits, self.deputies, self.principal = {}, {}, [], None
 
 
 class Unit(mesa.Agent):
@@ -108,7 +143,7 @@ class Unit(mesa.Agent):
 
 
 class Dealer(Worker):
-    """A regional distributor: sells our products, or a competitor's when its loyalty is low."""
+    """A regional distributor's outlet: sells our products, or a competitor's when its loyalty is low."""
 
     def __init__(self, model, region: int, loyalty: float):
         super().__init__(model)
@@ -124,3 +159,7 @@ class Customer(mesa.Agent):
     def __init__(self, model, region: int):
         super().__init__(model)
         self.region = region
+
+
+def _backlog(worker: Worker) -> int:
+    return worker.backlog

@@ -15,13 +15,15 @@ runs the dealer network) and e-commerce, and costs the dealer loyalty.
 
 from __future__ import annotations
 
+import math
+
 from sim.agents import Dealer
 from sim.conflicts import open_conflict
 from sim.records import CUSTOMIZATION
 
 
 class Channel:
-    """The dealer network of one model."""
+    """The dealer network of one model: one dealer per region, with as many outlets as its inquiries need."""
 
     def __init__(self, model):
         self.model = model
@@ -34,10 +36,23 @@ class Channel:
         ]
         for dealer in self.dealers:
             dealer.decision_rate = settings.decisions_per_hour
+        # A dealer staffs its business for the inquiries its region brings (at `target_load`), so that the
+        # channel scales with demand as the company's own staff do; the first outlet is the dealer itself.
+        regions = model.params.market.regions
+        per_region = model.market.rate_per_hour() / regions if self.policy == "assign" else 0.0
+        outlets = max(1, math.ceil(per_region / (settings.target_load * settings.decisions_per_hour)))
+        self.outlets = [[dealer] for dealer in self.dealers]
+        for dealer, outlets_of_region in zip(self.dealers, self.outlets):
+            for _ in range(outlets - 1):
+                outlet = Dealer(model, dealer.region, dealer.loyalty)
+                outlet.decision_rate = settings.decisions_per_hour
+                outlets_of_region.append(outlet)
 
     def takes(self, inquiry) -> Dealer | None:
-        """The dealer that answers this inquiry under the policy, if any."""
-        return self.dealers[inquiry.region] if self.policy == "assign" else None
+        """The dealer outlet that answers this inquiry under the policy, if any (the shortest queue of its region)."""
+        if self.policy != "assign":
+            return None
+        return min(self.outlets[inquiry.region], key=lambda outlet: outlet.backlog)
 
     def hand_to(self, dealer: Dealer, inquiry) -> None:
         dealer.submit(DEALER_QUOTE, inquiry)
@@ -46,6 +61,12 @@ class Channel:
         """The dealer has looked at the inquiry: sell a competitor's product, or quote ours."""
         model = self.model
         market = model.market
+        if inquiry.outcome != "open":
+            return  # the customer left while waiting for the dealer
+        if inquiry.deadline_h <= model.time:
+            market.walked_away(inquiry)  # noticed now: the customer has left
+            return
+        dealer = self.dealers[dealer.region]  # outlets share their dealer's loyalty and grievance
         inquiry.dealer_region = dealer.region
         if model.org_random.random() > dealer.loyalty:
             market.close(inquiry, "lost_dealer")
@@ -56,7 +77,8 @@ class Channel:
         if inquiry.customized and inquiry.price_ok:
             # The dealer asks the company through its sales contact: the structure decides.
             good = inquiry.feasible_draw < model.params.work.customization_feasible_share
-            model.decision_process.request(CUSTOMIZATION, model.units["sales"].head, good, inquiry, then_price=False)
+            sales_head = model.units["sales"].head
+            model.decision_process.request(CUSTOMIZATION, sales_head, good, inquiry, False, inquiry.customization_cost)
         else:
             market.answer(inquiry)
 
@@ -94,6 +116,8 @@ class DealerQuote:
 
     @staticmethod
     def hours(dealer: Dealer, inquiry) -> float:
+        if inquiry.outcome != "open" or inquiry.deadline_h <= dealer.model.time:
+            return 0.0  # the customer has left: dropped on sight
         return dealer.model.org_random.expovariate(dealer.decision_rate)
 
     @staticmethod

@@ -56,4 +56,7 @@ class Committee:
         for decision in requests:
             decision.via_meeting = True
             decision.committee_chair = chair
-            process.finish(decision, "approved" if process.screen(decision) else "rejected")
+            if decision.dropped:  # its customer has left
+                process.finish(decision, "abandoned")
+            else:
+                process.finish(decision, "approved" if process.screen(decision) else "rejected")

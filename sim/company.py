@@ -75,7 +75,7 @@ def assign_calendars(model) -> None:
     committee_members = {id(e) for e in committee.members()} if committee else set()
     training = model.workforce.training
     for employee in model.employees:
-        coordination = list(model.structure.meetings_of(employee))
+        coordination = [*model.structure.meetings_of(employee), *model.adaptation.meetings_of(employee)]
         if id(employee) in committee_members:
             coordination.append(committee.meeting)
         other = [training] if training else []

@@ -21,7 +21,7 @@ so a decision's hop costs no dispatch on the way.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from math import exp
+from math import exp, inf
 from typing import TYPE_CHECKING
 
 from sim.conflicts import open_conflict
@@ -44,17 +44,20 @@ class Hop:
     `decider` is an Employee (a queue) or, for a tension, a circle that decides
     at its next tactical meeting. `gate_unit` names the unit whose cooperation
     this hop asks for (a cross-unit request), where incentives may refuse it.
-    `queue_of` is the employee whose queue the decision joins at once, or None
-    when entering the hop takes more (a meeting, a remote hand-off).
+    `queue_of` is the employee whose queue the decision joins at once when
+    hand-offs take no time (the validation mode), or None when entering the hop
+    takes more (a meeting, a remote hand-off, deputies to choose from).
     """
 
     decider: object
     gate_unit: str | None = None
     meeting: bool = False
+    gate_teams: int = 1  # teams of `gate_unit` whose part is asked for here: each may refuse (an interface)
     queue_of: object = field(init=False)
 
     def __post_init__(self):
-        self.queue_of = None if self.meeting or self.decider.remote else self.decider
+        plain = not (self.meeting or self.decider.remote or self.decider.deputies)
+        self.queue_of = self.decider if plain else None
 
     @property
     def decider_id(self) -> int:
@@ -67,6 +70,9 @@ class DecisionProcess:
 
     def __init__(self, model):
         self.model = model
+        # How long a request handed to someone else waits until they look at it (their other work comes
+        # first); none in the validation mode, which is a pure queueing network.
+        self.pickup_h = model.params.decisions.pickup_hours if model.source.handoff_delays else 0.0
 
     def rate(self, employee: Employee, reports: int) -> float:
         """Decisions per hour this person can take; managers lose time to supervision (Graicunas)."""
@@ -81,15 +87,22 @@ class DecisionProcess:
 
     # ------------------------------------------------------------------ the path
 
-    def request(self, kind: str, requester, good: bool, inquiry=None, then_price: bool = True) -> Decision:
-        """A new decision: the structure gives its path, and its first hop receives it."""
+    def request(self, kind: str, requester, good: bool, inquiry=None, then_price: bool = True, amount: float = inf) -> Decision:
+        """A new decision for `amount` (a discount, a cost; validation requests need the top): the structure
+        gives its path, and its first hop receives it."""
         model = self.model
         # Positional arguments: a keyword call costs more than building the record.
-        decision = Decision(len(model.decisions), kind, requester, model._time, good, inquiry, then_price, kind != VALIDATION)
+        decision = Decision(
+            len(model.decisions), kind, requester, model._time, good, inquiry, then_price, kind != VALIDATION, amount
+        )
         model.decisions.append(decision)
+        if inquiry is not None:
+            inquiry.pending = decision
         path = decision.path = model.structure.decision_path(decision)  # hop_index starts at 0
         hop = path[0]
-        if hop.queue_of is None:
+        if hop.decider is requester:
+            requester.submit(self, decision)  # the requester decides alone: nothing to hand over
+        elif hop.queue_of is None or self.pickup_h:
             self._enter(decision, hop)
         else:
             hop.queue_of.submit(self, decision)  # the plain case of _enter, written out
@@ -102,15 +115,22 @@ class DecisionProcess:
         decider = hop.decider
         if hop.meeting:
             decider.add_tension(decision)
-        elif decider.remote:
+            return
+        if decider.deputies:  # an office of several people
+            decider = decider.office_member()
+        if decider.remote:
             # A remote decider gets the request after an asynchronous hand-off.
             delay = model.org_random.expovariate(1.0 / model.params.policies.remote_handoff_hours)
-            model.schedule_at(model._time + delay, self._hand_over, decision)
+        elif self.pickup_h:
+            delay = model.org_random.expovariate(1.0 / self.pickup_h)
         else:
             decider.submit(self, decision)
+            return
+        model.schedule_at(model._time + delay, self._hand_over, (decision, decider))
 
-    def _hand_over(self, decision: Decision) -> None:
-        decision.path[decision.hop_index].decider.submit(self, decision)
+    def _hand_over(self, handed) -> None:
+        decision, decider = handed
+        decider.submit(self, decision)
 
     # ------------------------------------------------------------------ a decider's task
 
@@ -126,10 +146,14 @@ class DecisionProcess:
         """
         model = self.model
         model.coordination_hours += hours
+        if decision.dropped:  # its customer has left: dropped unseen
+            self.finish(decision, "abandoned")
+            return
         path = decision.path
         index = decision.hop_index
-        gate_unit = path[index].gate_unit
-        if gate_unit is not None and self.refuses(decision, gate_unit):
+        hop = path[index]
+        gate_unit = hop.gate_unit
+        if gate_unit is not None and any(self.refuses(decision, gate_unit) for _ in range(hop.gate_teams)):
             self.refused(decision)
             return
         if decision.screened and not self.screen(decision):
@@ -142,7 +166,7 @@ class DecisionProcess:
         decision.hop_index = index
         hop = path[index]
         decider = hop.queue_of
-        if decider is None:
+        if decider is None or self.pickup_h:
             self._enter(decision, hop)
         else:
             decision.hop_entered_h = model._time
@@ -180,11 +204,14 @@ class DecisionProcess:
             self.finish(decision, "refused")
 
     def finish(self, decision: Decision, outcome: str) -> None:
-        """Record the outcome; the inquiry the decision serves goes on (the market)."""
+        """Record the outcome; the inquiry the decision serves goes on (the market), unless its customer left."""
         model = self.model
         now = model._time
         decision.decided_h = now
         decision.outcome = outcome
         model.decisions_today.append(now - decision.created_h)
-        if decision.inquiry is not None:
-            model.market.decided(decision)
+        inquiry = decision.inquiry
+        if inquiry is not None:
+            inquiry.pending = None
+            if inquiry.outcome == "open":  # its customer is still there
+                model.market.decided(decision)

@@ -2,20 +2,29 @@
 
 1. A customer sends an inquiry (Poisson arrivals; every attribute drawn from
    the market's own stream, so every structure meets the same customers).
-2. The dealer policy may hand it to the regional dealer (`Channel`);
-   otherwise one of the staff answers it and drafts a quote (`QUOTE`).
+2. The dealer policy may hand it to a regional dealer (`Channel`);
+   otherwise it lands in the e-commerce team's shared inbox (`Inbox`), and
+   the first free member of staff answers it and drafts a quote (`QUOTE`).
 3. A customized need asks for a CUSTOMIZATION decision; a price above what
    the customer will pay asks for a PRICE decision (a discount), unless it
    lies beyond the price floor (`DecisionProcess` takes them along the path).
 4. The answer reaches the customer: is the lead still warm (lead decay), the
    price right, the product there, the local dealer willing? The inquiry
    ends in exactly one outcome.
+
+Every customer has a patience: with no answer by then, the customer has
+walked away (`lost_slow`, at that moment). Staff notice on sight (an inquiry
+that reaches the front of the inbox, an answer about to go out) and, for
+everything else they hold, in a triage once a day (`triage`, called before the
+day's observation): the inquiry is closed at the moment its customer left and
+whatever the company still holds for it is dropped when someone reaches it.
 """
 
 from __future__ import annotations
 
 from sim.agents import Customer
 from sim.calendar import WORKING_HOURS_PER_DAY
+from sim.inbox import Inbox
 from sim.randomness import below
 from sim.records import CUSTOMIZATION, PRICE, Inquiry
 
@@ -25,12 +34,24 @@ class Market:
 
     decision_rate = None  # deciders work at their own pace (the validation mode fixes one rate)
     staff_turn_over = True
+    organization_adapts = True  # under policies.adaptation = "adaptive" (the validation mode never adapts)
+    handoff_delays = True  # a request handed to someone waits until they look at it (decisions.pickup_hours)
 
     def __init__(self, model):
         self.model = model
+        self.inbox = Inbox(model, QUOTE, self.walked_away)
+        self.open: dict[int, Inquiry] = {}  # every inquiry still open, by id (the daily triage goes through them)
 
     def start(self) -> None:
         self._schedule_next_customer()
+
+    def measured(self, since_h: float) -> dict:
+        """Metrics of its own beyond the inquiries' (none: `sim.summary` reads the inquiries)."""
+        return {}
+
+    def serve_with(self, team: list, helpers: list = ()) -> None:
+        """The team answers inquiries from the shared inbox; helpers (everyone helps) when the team is busy."""
+        self.inbox.serve_with(team, helpers)
 
     def rate_per_hour(self) -> float:
         """Inquiries per working hour: a fixed rate, or one that grows with headcount."""
@@ -61,27 +82,35 @@ class Market:
         value = max(1.0, draw.gauss(market.order_value_mean, market.order_value_sd))
         half_life = market.lead_half_life_h * draw.lognormvariate(0.0, market.lead_half_life_spread)
         interest_draw, feasible_draw = draw.random(), draw.random()
-        customer = Customer(model, region)
+        patience = market.patience_median_h * draw.lognormvariate(0.0, market.patience_spread)
+        spread = market.customization_cost_spread
+        cost = market.customization_cost_mean * draw.lognormvariate(-spread * spread / 2, spread)  # mean-preserving
+        parts = tuple(draw.random() for _ in range(market.customization_parts))
         inquiry = Inquiry(
-            len(model.inquiries), customer, model.time, region, customized, wtp, value, half_life, interest_draw, feasible_draw
-        )
+            len(model.inquiries), Customer(model, region), model.time, region, customized, wtp, value, half_life,
+            interest_draw, feasible_draw, model.time + patience, cost, parts,
+        )  # fmt: skip
         model.inquiries.append(inquiry)
+        self.open[inquiry.id] = inquiry
         self._schedule_next_customer()
         dealer = model.channel.takes(inquiry)
         if dealer is not None:
             model.channel.hand_to(dealer, inquiry)
-            return
-        staff = self.pick_staff()
-        inquiry.staff_id = staff.unique_id
-        staff.submit(QUOTE, inquiry)
+        else:
+            self.inbox.put(inquiry)
 
-    def pick_staff(self):
-        """The shorter queue of two staff picked at random (power of two choices)."""
-        staff = self.model.staff
-        draw = self.model.org_random
-        first = staff[below(draw, len(staff))]
-        second = staff[below(draw, len(staff))]
-        return second if second.backlog < first.backlog else first
+    def walked_away(self, inquiry: Inquiry) -> None:
+        """The customer's patience ran out with no answer: it left then (and the company drops the work)."""
+        inquiry.walked_away = True
+        if inquiry.pending is not None:
+            inquiry.pending.dropped = True
+        self.close(inquiry, "lost_slow", inquiry.deadline_h)
+
+    def triage(self) -> None:
+        """Once a day staff go through what they hold and close the inquiries whose customers have left."""
+        now = self.model.time
+        for inquiry in [i for i in self.open.values() if i.deadline_h <= now]:
+            self.walked_away(inquiry)
 
     def list_price(self) -> float:
         """List price relative to the market price."""
@@ -95,9 +124,14 @@ class Market:
 
     def quote_ready(self, inquiry: Inquiry, staff) -> None:
         """Staff have answered and drafted a quote: ask for what it needs, or answer at once."""
+        if inquiry.outcome != "open":
+            return  # the customer left while the quote was drafted
+        if inquiry.deadline_h <= self.model.time:
+            self.walked_away(inquiry)  # noticed now: the customer has left
+            return
         if inquiry.customized:
             good = inquiry.feasible_draw < self.model.params.work.customization_feasible_share
-            self.model.decision_process.request(CUSTOMIZATION, staff, good, inquiry)
+            self.model.decision_process.request(CUSTOMIZATION, staff, good, inquiry, True, inquiry.customization_cost)
         else:
             self._price(inquiry, staff)
 
@@ -111,7 +145,7 @@ class Market:
             inquiry.price_ok = False  # no one may go below the price floor
             self.answer(inquiry)
         else:
-            self.model.decision_process.request(PRICE, staff, discount <= work.profitable_discount, inquiry)
+            self.model.decision_process.request(PRICE, staff, discount <= work.profitable_discount, inquiry, True, discount)
 
     def decided(self, decision) -> None:
         """A decision an inquiry waited for is taken: price it next, or answer the customer."""
@@ -131,6 +165,10 @@ class Market:
     def answer(self, inquiry: Inquiry) -> None:
         """The answer reaches the customer: is the lead still warm, the price right, the product there?"""
         model = self.model
+        if inquiry.deadline_h <= model.time:
+            self.walked_away(inquiry)  # too late: the customer has left
+            return
+        inquiry.answered_h = model.time
         waited = model.time - inquiry.arrived_h
         interest = 0.5 ** (waited / inquiry.half_life_h)  # lead decay
         channel = model.channel
@@ -150,10 +188,11 @@ class Market:
             model.revenue += inquiry.revenue
             self.close(inquiry, "converted")
 
-    def close(self, inquiry: Inquiry, outcome: str) -> None:
-        """Record the one outcome this inquiry ends in (one of `metrics.OUTCOMES`)."""
-        inquiry.answered_h = self.model.time
+    def close(self, inquiry: Inquiry, outcome: str, when_h: float | None = None) -> None:
+        """Record the one outcome this inquiry ends in (one of `metrics.OUTCOMES`), now or at `when_h`."""
+        inquiry.closed_h = self.model.time if when_h is None else when_h
         inquiry.outcome = outcome
+        del self.open[inquiry.id]
         self.model.outcome_counts[outcome] += 1
         inquiry.customer.remove()
         inquiry.customer = None

@@ -1,8 +1,8 @@
 """Reporters: small named functions that read a model, shared by the CLI, experiments and dashboard.
 
-`DAILY_REPORTERS` feed Mesa's DataCollector once a working day; `summarize`
-gives the headline metrics of a run, whose names are a contract: scripts, experiments and the
-dashboard use them.
+`DAILY_REPORTERS` feed Mesa's DataCollector once a working day; `METRICS` names
+the headline metrics of a run (`sim.summary` computes them), whose names are a
+contract: scripts, experiments and the dashboard use them.
 """
 
 from __future__ import annotations
@@ -10,10 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
-
-from sim.calendar import WORKING_DAYS_PER_MONTH, WORKING_HOURS_PER_DAY
-from sim.records import VALIDATION
+from sim.calendar import WORKING_HOURS_PER_DAY
 
 # Every inquiry ends in exactly one of these, or stays `open` at the end of a run.
 OUTCOMES = ("converted", "lost_price", "lost_product", "lost_slow", "lost_dealer")
@@ -31,11 +28,12 @@ CONFLICT_KINDS = ("channel", "interunit", "role", "culture")
 
 @dataclass(frozen=True)
 class Metric:
-    """What a headline metric is called for people, its unit, and whether it counts things."""
+    """What a headline metric is called for people, its unit, and what kind of value it is."""
 
     label: str
     unit: str = ""  # "" for counts and shares
     integer: bool = False
+    text: bool = False  # a name, not a number (e.g. the bottleneck)
 
 
 # The headline metrics of a run, in contract order: `summarize` returns them, sweeps store them
@@ -43,7 +41,8 @@ class Metric:
 METRICS: dict[str, Metric] = {
     "inquiries": Metric("Inquiries", integer=True),
     "converted": Metric("Inquiries converted", integer=True),
-    "conversion_rate": Metric("Conversion rate (share)"),
+    "conversion_rate": Metric("Conversion rate (share of every inquiry)"),
+    "conversion_rate_closed": Metric("Conversion rate of closed inquiries (share)"),
     "lost_price": Metric("Lost on price", integer=True),
     "lost_product": Metric("Lost on product", integer=True),
     "lost_slow": Metric("Lost to a slow answer", integer=True),
@@ -65,9 +64,15 @@ METRICS: dict[str, Metric] = {
     "coordination_overhead_share": Metric("Coordination overhead (share of staff time)"),
     **{f"{kind}_conflicts": Metric(f"{kind.capitalize()} conflicts", integer=True) for kind in CONFLICT_KINDS},
     "departures": Metric("Departures", integer=True),
+    "utilization_max": Metric("Busiest person or circle: busy share"),
+    "bottleneck": Metric("Busiest person or circle", text=True),
+    "adaptations": Metric("Adaptations (whole run)", integer=True),
+    "headcount_end": Metric("Headcount at the end (the size plus adaptation's hires)", integer=True),
 }
 HEADLINE_METRICS = tuple(METRICS)
 INTEGER_METRICS = frozenset(name for name, metric in METRICS.items() if metric.integer)
+TEXT_METRICS = frozenset(name for name, metric in METRICS.items() if metric.text)
+NUMERIC_METRICS = tuple(name for name in HEADLINE_METRICS if name not in TEXT_METRICS)
 
 
 def label(name: str) -> str:
@@ -78,7 +83,7 @@ def label(name: str) -> str:
     return f"{metric.label} ({metric.unit})" if metric.unit else metric.label
 
 
-RUN_FIELDS = ("scenario", "structure", "employees", "seed", "horizon_days")
+RUN_FIELDS = ("scenario", "structure", "employees", "seed", "horizon_days", "warmup_days")
 
 
 def day(model) -> float:
@@ -94,8 +99,8 @@ def converted(model) -> int:
 
 
 def conversion_rate(model) -> float:
-    closed = sum(model.outcome_counts.values())
-    return model.outcome_counts["converted"] / closed if closed else math.nan
+    """Converted over every inquiry so far (open ones count as not converted), as in the summary."""
+    return model.outcome_counts["converted"] / len(model.inquiries) if model.inquiries else math.nan
 
 
 def open_inquiries(model) -> int:
@@ -128,6 +133,10 @@ def revenue(model) -> float:
     return model.revenue
 
 
+def adaptations(model) -> int:
+    return len(model.adaptation.events)
+
+
 def _loss(reason):
     def reporter(model) -> int:
         return model.outcome_counts[reason]
@@ -149,70 +158,5 @@ DAILY_REPORTERS = {
     "conflicts_open": conflicts_open,
     "backlog": backlog,
     "revenue": revenue,
+    "adaptations": adaptations,
 }
-
-
-def _mean(values) -> float:
-    return float(np.mean(values)) if len(values) else math.nan
-
-
-def _quantile(values, q) -> float:
-    return float(np.quantile(values, q)) if len(values) else math.nan
-
-
-def measured_decisions(model):
-    """Decisions that count for timing: finished, and after the warm-up in validation mode."""
-    warmup_h = model.params.validation.warmup_days * WORKING_HOURS_PER_DAY if model.params.validation else 0.0
-    return [
-        d
-        for d in model.decisions
-        if d.decided_h is not None and not (d.kind == VALIDATION and d.created_h < warmup_h)
-    ]
-
-
-def meeting_hours(model) -> float:
-    """Person-hours spent in coordination meetings so far (structure and committee; not training or side work)."""
-    return sum(r.count_until(model.time) * r.duration_h for e in model.employees for r in e.coordination)
-
-
-def summarize(model) -> dict:
-    """The headline metrics of a run, plus the fields that identify it."""
-    params = model.params
-    employees = len(model.employees)
-    counts = model.outcome_counts
-    closed = sum(counts.values())
-    answered = [i.answered_h - i.arrived_h for i in model.inquiries if i.answered_h is not None]
-    decision_times = [d.decided_h - d.created_h for d in measured_decisions(model)]
-    resolved = [c.resolved_h - c.opened_h for c in model.conflicts if c.resolved_h is not None]
-    months = model.time / WORKING_HOURS_PER_DAY / WORKING_DAYS_PER_MONTH
-    staff_hours = employees * model.time
-    coordination = model.coordination_hours + meeting_hours(model)
-    return {
-        "scenario": params.name,
-        "structure": params.organization.structure,
-        "employees": employees,
-        "seed": model.seed,
-        "horizon_days": params.horizon_days,
-        "inquiries": len(model.inquiries),
-        "converted": counts["converted"],
-        "conversion_rate": counts["converted"] / closed if closed else math.nan,
-        **{reason: counts[reason] for reason in OUTCOMES if reason != "converted"},
-        "open_at_end": len(model.inquiries) - closed,
-        "response_time_mean_h": _mean(answered),
-        "response_time_p90_h": _quantile(answered, 0.9),
-        "decisions": len(decision_times),
-        "decision_time_mean_h": _mean(decision_times),
-        "decision_time_p50_h": _quantile(decision_times, 0.5),
-        "decision_time_p90_h": _quantile(decision_times, 0.9),
-        # Decision times count finished decisions only: a saturated queue shows up here.
-        "decisions_open_at_end": sum(d.decided_h is None for d in model.decisions),
-        "conflicts": len(model.conflicts),
-        "conflicts_per_100_staff_month": len(model.conflicts) / (employees / 100) / months if months else math.nan,
-        "conflicts_open_at_end": model.open_conflict_count,
-        "conflict_resolution_time_mean_h": _mean(resolved),
-        "revenue": model.revenue,
-        "revenue_per_employee": model.revenue / employees,
-        "coordination_overhead_share": coordination / staff_hours if staff_hours else math.nan,
-        **{f"{kind}_conflicts": sum(c.kind == kind for c in model.conflicts) for kind in CONFLICT_KINDS},
-        "departures": model.departures,
-    }

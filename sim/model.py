@@ -30,13 +30,15 @@ from sim.calendar import WORKING_HOURS_PER_DAY
 from sim.channel import Channel
 from sim.committee import Committee
 from sim.company import assign_calendars, hire
+from sim.adaptation import Adaptation
 from sim.decisions import DecisionProcess
 from sim.events import EventModel
 from sim.market import Market
 from sim.randomness import stream
 from sim.scenario import Scenario
 from sim.structures import STRUCTURES
-from sim.validation_mode import QueueingNetwork
+from sim.summary import Baseline, summarize
+from sim.validation_mode import VALIDATION_SOURCES
 from sim.workforce import Workforce
 
 
@@ -49,7 +51,7 @@ class OrgModel(EventModel):
         "inquiries", "decisions", "conflicts", "decisions_today", "outcome_counts",
         "revenue", "dealer_share_paid", "coordination_hours", "queued_jobs", "open_conflict_count", "departures",
         "market", "source", "decision_process", "units", "employees", "staff", "workforce", "committee", "channel",
-        "structure", "datacollector",
+        "structure", "adaptation", "datacollector", "measured_from",
     )  # fmt: skip
 
     def __init__(self, scenario: Scenario | None = None, *, rng: int | None = None):
@@ -71,8 +73,9 @@ class OrgModel(EventModel):
 
         # The company and how it works.
         self.market = Market(self)
-        self.source = self.market if params.validation is None else QueueingNetwork(self)
+        self.source = self.market if params.validation is None else VALIDATION_SOURCES[params.validation.kind](self)
         self.decision_process = DecisionProcess(self)
+        self.adaptation = Adaptation(self)
         self.units, self.employees = hire(self)
         self.workforce = Workforce(self)
         policies = params.policies
@@ -85,18 +88,29 @@ class OrgModel(EventModel):
 
         self.datacollector = mesa.DataCollector(model_reporters=metrics.DAILY_REPORTERS)
         self.schedule_at(WORKING_HOURS_PER_DAY, self._observe_day)
+        self.measured_from = Baseline(self)  # the warm-up's end moves it (metrics are taken after it)
+        self.schedule_at(params.warmup_hours, self._end_warmup)
         self.source.start()
 
     def install_structure(self, name: str) -> None:
         """Arrange the employees under structure `name`; choose who answers customers; fill calendars."""
+        self.adaptation.reset()
         self.structure = STRUCTURES[name](self)
         self.structure.build(self.employees)
+        team = self.structure.frontline_staff(self.employees)
+        helpers = []
         if self.params.policies.everyone_helps_customers:
-            self.staff = [e for e in self.employees if e.unit != "management"]
-        else:
-            self.staff = self.structure.frontline_staff(self.employees)
+            in_team = {id(e) for e in team}
+            helpers = [e for e in self.employees if e.unit != "management" and id(e) not in in_team]
+        self.staff = [*team, *helpers]
+        self.market.serve_with(team, helpers)
+        self.adaptation.watch(self.employees)
         assign_calendars(self)
         self.structure.start()
+
+    def refresh_calendars(self) -> None:
+        """Meetings changed (a circle split, a liaison began): everyone's calendar again."""
+        assign_calendars(self)
 
     def _reorganize(self, _=None) -> None:
         """Switch structure mid-run (e.g. the Zappos transition) with a turnover shock.
@@ -111,9 +125,14 @@ class OrgModel(EventModel):
         self.install_structure(change.to)
 
     def _observe_day(self, _=None) -> None:
+        self.market.triage()
         self.datacollector.collect(self)
         self.decisions_today = []
+        self.adaptation.check()
         self.schedule_at(self.time + WORKING_HOURS_PER_DAY, self._observe_day)
+
+    def _end_warmup(self, _=None) -> None:
+        self.measured_from = Baseline(self)
 
     def run(self) -> dict:
         """Run to the scenario's horizon and return the summary."""
@@ -121,5 +140,5 @@ class OrgModel(EventModel):
         return self.summary()
 
     def summary(self) -> dict:
-        """The headline metrics (`metrics.HEADLINE_METRICS`)."""
-        return metrics.summarize(self)
+        """The headline metrics (`metrics.METRICS`), taken after the warm-up (`sim.summary`)."""
+        return summarize(self)

@@ -58,6 +58,8 @@ def inquiries_table(model) -> pa.Table:
             "staff_id": pa.array([i.staff_id for i in rows], pa.int64()),
             "needs_discount": pa.array([i.needs_discount for i in rows], pa.bool_()),
             "answered_h": pa.array([i.answered_h for i in rows], pa.float64()),
+            "closed_h": pa.array([i.closed_h for i in rows], pa.float64()),
+            "walked_away": pa.array([i.walked_away for i in rows], pa.bool_()),
             "response_time_h": pa.array(
                 [None if i.answered_h is None else i.answered_h - i.arrived_h for i in rows], pa.float64()
             ),
@@ -110,7 +112,22 @@ def orgchart_table(model) -> pa.Table:
             "manager_id": pa.array([None if e.manager is None else e.manager.unique_id for e in rows], pa.int64()),
             "circle": pa.array([None if e.circle is None else e.circle.name for e in rows], pa.string()),
             "roles": pa.array([list(e.roles) for e in rows], pa.list_(pa.string())),
+            "deputy_of": pa.array([None if e.principal is None else e.principal.unique_id for e in rows], pa.int64()),
             "skill": pa.array([e.skill for e in rows], pa.float64()),
+        }
+    )
+
+
+def adaptations_table(model) -> pa.Table:
+    """One row per adaptation the organization made (sim.adaptation)."""
+    rows = model.adaptation.events
+    return pa.table(
+        {
+            "time_h": pa.array([e.time_h for e in rows], pa.float64()),
+            "kind": pa.array([e.kind for e in rows], pa.string()),
+            "employee_id": pa.array([e.employee_id for e in rows], pa.int64()),
+            "unit": pa.array([e.unit for e in rows], pa.string()),
+            "where": pa.array([e.detail for e in rows], pa.string()),
         }
     )
 
@@ -128,4 +145,5 @@ def write_run(out_dir: str | Path, model, summary: dict) -> None:
     atomic_write_table(out / "decisions.parquet", decisions_table(model))
     atomic_write_table(out / "conflicts.parquet", conflicts_table(model))
     atomic_write_table(out / "orgchart.parquet", orgchart_table(model))
+    atomic_write_table(out / "adaptations.parquet", adaptations_table(model))
     write_summary(out / "summary.json", summary)

@@ -30,12 +30,18 @@ class Inquiry:
     half_life_h: float  # this customer's lead half-life
     interest_draw: float  # uniform draw compared with the decayed interest
     feasible_draw: float  # uniform draw: is the customization feasible?
+    deadline_h: float  # when the customer's patience runs out: with no answer by then, the customer has left
+    customization_cost: float  # what customizing it would cost, as a share of the order's value
+    parts: tuple[float, ...]  # the parts a customization touches, each a position in [0, 1) of a unit's work
     staff_id: int | None = None
+    pending: Any = None  # the decision it waits for, if any
+    walked_away: bool = False  # the customer left before any answer came
     dealer_region: int | None = None  # set when a dealer handled it
     needs_discount: bool = False
     price_ok: bool = True
     product_ok: bool = True
-    answered_h: float | None = None
+    answered_h: float | None = None  # when the answer reached the customer
+    closed_h: float | None = None  # when its outcome was settled (an answer, or the customer walking away)
     outcome: str = "open"
     revenue: float = 0.0
 
@@ -51,11 +57,14 @@ class Decision:
     __slots__ = (
         "id", "kind", "requester", "created_h", "good", "inquiry", "then_price", "screened", "path",
         "hop_index", "hop_entered_h", "decided_h", "outcome", "via_meeting", "with_committee", "committee_chair",
+        "amount", "dropped",
     )  # fmt: skip
 
-    def __init__(self, id, kind, requester, created_h, good, inquiry=None, then_price=True, screened=True):
+    def __init__(self, id, kind, requester, created_h, good, inquiry=None, then_price=True, screened=True, amount=0.0):
         self.id = id
         self.kind = kind
+        self.amount = amount  # what it grants: a discount share, a customization's cost share (authority limits)
+        self.dropped = False  # its customer left: whoever reaches it next drops it unseen
         self.requester = requester  # Employee
         self.created_h = created_h
         self.good = good  # merit, for Sah-Stiglitz screening
@@ -66,7 +75,7 @@ class Decision:
         self.hop_index = 0  # the hop it is at: waiting there, or being looked at
         self.hop_entered_h = created_h  # when the current hop received it
         self.decided_h: float | None = None
-        self.outcome = "open"  # approved | rejected | refused | open
+        self.outcome = "open"  # approved | rejected | refused | abandoned (the customer left) | open
         self.via_meeting = False
         self.with_committee = False  # refused by a unit and taken up by the committee
         self.committee_chair: int | None = None  # who chaired the meeting that decided it, if the committee did

@@ -17,12 +17,14 @@ import typing
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from sim.calendar import WORKING_HOURS_PER_DAY
 from sim.scenario_settings import (
     DEFAULT_UNIT_SHARES,
     REQUIRED_UNITS,
+    AdaptationSettings,
+    AuthoritySettings,
     ConflictSettings,
     DealerSettings,
     DecisionSettings,
@@ -70,7 +72,8 @@ class Scenario(Settings):
 
     name: str = "unnamed"
     description: str = ""
-    horizon_days: int = Field(120, ge=1, le=5_000)
+    horizon_days: int = Field(380, ge=1, le=5_000)
+    warmup_days: int = Field(280, ge=0, le=5_000, validate_default=True)
     seed: int = Field(1, ge=0)
     organization: OrganizationSettings = Field(default_factory=OrganizationSettings)
     market: MarketSettings = Field(default_factory=MarketSettings)
@@ -81,12 +84,39 @@ class Scenario(Settings):
     holacracy: HolacracySettings = Field(default_factory=HolacracySettings)
     hybrid: HybridSettings = Field(default_factory=HybridSettings)
     dealers: DealerSettings = Field(default_factory=DealerSettings)
+    authority: AuthoritySettings = Field(default_factory=AuthoritySettings)
+    adaptation: AdaptationSettings = Field(default_factory=AdaptationSettings)
     reorganization: ReorganizationSettings | None = None
     validation: ValidationSettings | None = None
+
+    @field_validator("warmup_days")
+    @classmethod
+    def _shorter_than_the_horizon(cls, warmup: int, info: ValidationInfo) -> int:
+        horizon = info.data.get("horizon_days")
+        if horizon is not None and warmup >= horizon:
+            raise ValueError(
+                f"must be shorter than horizon_days ({horizon}): every headline metric is measured after the "
+                "warm-up (set warmup_days = 0 to measure from the start)"
+            )
+        return warmup
+
+    @model_validator(mode="after")
+    def _servers_are_employees(self):
+        validation = self.validation
+        if validation is not None and validation.servers is not None and validation.servers >= self.organization.employees:
+            raise ValueError(
+                f"validation.servers ({validation.servers}) must be fewer than organization.employees "
+                f"({self.organization.employees}): the servers are employees other than the general manager"
+            )
+        return self
 
     @property
     def horizon_hours(self) -> float:
         return self.horizon_days * WORKING_HOURS_PER_DAY
+
+    @property
+    def warmup_hours(self) -> float:
+        return self.warmup_days * WORKING_HOURS_PER_DAY
 
 
 # Scenario tables are long: their keys are listed alphabetically in messages.

@@ -11,7 +11,9 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from sim.authority import SCHEDULES
 from sim.calendar import WORKING_HOURS_PER_DAY
+from sim.records import CUSTOMIZATION, PRICE
 
 # The functions whose share of staff a scenario sets, the one list of unit names
 # (management holds the general manager only and has no share).
@@ -42,7 +44,7 @@ class OrganizationSettings(Settings):
 
     structure: str = "hierarchy"
     employees: int = Field(200, ge=8, le=100_000)
-    span_of_control: int = Field(7, ge=2, le=50)
+    span_of_control: int = Field(6, ge=2, le=50)
     # Share of staff in each function; management holds the general manager only
     # and is not listed. Normalised to 1 when the company is built. A partial
     # table changes only the units it names.
@@ -85,8 +87,13 @@ class MarketSettings(Settings):
     wtp_sd: float = Field(0.15, ge=0.0, le=2.0)
     order_value_mean: float = Field(7_000.0, gt=0.0)
     order_value_sd: float = Field(3_000.0, ge=0.0)
-    lead_half_life_h: float = Field(24.0, gt=0.0, le=10_000.0)
+    lead_half_life_h: float = Field(4.5, gt=0.0, le=10_000.0)
     lead_half_life_spread: float = Field(0.5, ge=0.0, le=3.0)
+    patience_median_h: float = Field(16.0, gt=0.0, le=10_000.0)
+    patience_spread: float = Field(1.0, ge=0.0, le=3.0)
+    customization_cost_mean: float = Field(0.10, gt=0.0, le=5.0)
+    customization_cost_spread: float = Field(0.5, ge=0.0, le=3.0)
+    customization_parts: int = Field(3, ge=1, le=20)
 
 
 class WorkSettings(Settings):
@@ -108,12 +115,14 @@ class DecisionSettings(Settings):
     screen_accept_good: float = Field(0.95, ge=0.0, le=1.0)
     screen_accept_bad: float = Field(0.5, ge=0.0, le=1.0)
     conflict_resolution_hours: float = Field(1.0, gt=0.0, le=100.0)
+    pickup_hours: float = Field(1.0, ge=0.0, le=100.0)
 
 
 class PolicySettings(Settings):
     """`[policies]`: the levers management can pull (authority, incentives, committee, training, ...)."""
 
-    pricing_authority: Literal["top", "unit", "frontline"] = "unit"
+    pricing_authority: Literal["top", "unit", "frontline", "graded", "custom"] = "graded"
+    adaptation: Literal["none", "adaptive"] = "adaptive"
     incentives: Literal["sales_only", "integrated"] = "sales_only"
     committee: Literal["none", "weekly", "biweekly", "monthly"] = "none"
     committee_meeting_hours: float = Field(1.5, ge=0.0, le=8.0)
@@ -132,6 +141,7 @@ class DealerSettings(Settings):
 
     policy: Literal["assign", "direct", "o2o"] = "direct"
     decisions_per_hour: float = Field(0.5, gt=0.0, le=1_000.0)
+    target_load: float = Field(0.7, gt=0.0, le=1.0)
     loyalty_mean: float = Field(0.85, ge=0.0, le=1.0)
     loyalty_sd: float = Field(0.1, ge=0.0, le=0.5)
     discount_room: float = Field(0.10, ge=0.0, le=1.0)
@@ -175,7 +185,8 @@ class HolacracySettings(Settings):
     governance_interval_days: float = Field(20.0, gt=0.0, le=260.0)
     tactical_meeting_hours: float = Field(1.0, ge=0.0, le=8.0)
     governance_meeting_hours: float = Field(2.0, ge=0.0, le=8.0)
-    initial_policy_discount: float = Field(0.05, ge=0.0, le=1.0)
+    initial_policy_discount: float | None = Field(None, ge=0.0, le=1.0)
+    tension_minutes: float = Field(5.0, gt=0.0, le=480.0)
     policy_widen_step: float = Field(0.05, ge=0.0, le=1.0)
     tensions_to_adapt: int = Field(3, ge=1, le=1_000)
     initial_role_ambiguity: float = Field(0.3, ge=0.0, le=1.0)
@@ -193,8 +204,61 @@ class HolacracySettings(Settings):
 
 
 class ValidationSettings(Settings):
-    """`[validation]`, only in validation scenarios: reduces the model to a queueing network."""
+    """`[validation]`, only in validation scenarios: reduces the model to a queueing system.
 
+    `queueing`: every employee without reports sends `request_rate_per_hour` top-authority
+    requests; `abandonment`: `servers` staff serve one stream of `request_rate_per_hour` (in all)
+    from a shared queue, and customers leave after an exponential patience (Erlang-A).
+    """
+
+    kind: Literal["queueing", "abandonment"] = "queueing"
     request_rate_per_hour: float = Field(gt=0.0, le=10_000.0)
     manager_service_rate_per_hour: float = Field(gt=0.0, le=100_000.0)
-    warmup_days: float = Field(10.0, ge=0.0)
+    servers: int | None = Field(None, ge=1, le=10_000)
+    patience_mean_h: float | None = Field(None, gt=0.0, le=10_000.0)
+
+    @model_validator(mode="after")
+    def _abandonment_needs_its_queue(self):
+        if self.kind == "abandonment":
+            missing = [key for key in ("servers", "patience_mean_h") if getattr(self, key) is None]
+            if missing:
+                raise ValueError(f"kind = \"abandonment\" needs {' and '.join(missing)}")
+        return self
+
+
+Rank = Literal["staff", "lead", "head"]
+
+
+class AuthoritySettings(Settings):
+    """`[authority]`: the delegation-of-authority schedule `policies.pricing_authority = "custom"` uses.
+
+    Each rank's limit: a discount as a share off the list price, a customization's cost as a share
+    of the order's value. The top may grant anything.
+    """
+
+    discount: dict[Rank, float] = Field(default_factory=lambda: dict(zip(get_args(Rank), SCHEDULES["graded"][PRICE])))
+    customization: dict[Rank, float] = Field(
+        default_factory=lambda: dict(zip(get_args(Rank), SCHEDULES["graded"][CUSTOMIZATION]))
+    )
+
+    @field_validator("discount", "customization")
+    @classmethod
+    def _every_rank_at_least_the_one_below(cls, limits: dict[str, float]) -> dict[str, float]:
+        missing = [rank for rank in get_args(Rank) if rank not in limits]
+        if missing:
+            raise ValueError(f"give a limit for every rank: {', '.join(get_args(Rank))} (missing {', '.join(missing)})")
+        values = [limits[rank] for rank in get_args(Rank)]
+        if any(v < 0 for v in values) or values != sorted(values):
+            raise ValueError("limits must be >= 0 and grow from staff to lead to head")
+        return limits
+
+
+class AdaptationSettings(Settings):
+    """`[adaptation]`: when an overloaded decider adapts under `policies.adaptation = "adaptive"`."""
+
+    backlog_hours: float = Field(4.0, gt=0.0, le=10_000.0)
+    overload_days: float = Field(3.0, gt=0.0, le=1_000.0)
+    cooldown_days: float = Field(5.0, ge=0.0, le=1_000.0)
+    busy_share: float = Field(0.9, gt=0.0, le=1.0)
+    liaison_meeting_hours: float = Field(1.0, ge=0.0, le=8.0)
+    min_circle_split_size: int = Field(6, ge=4, le=1_000)

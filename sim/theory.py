@@ -6,6 +6,9 @@
 - Sah & Stiglitz (1986): a hierarchy of n screeners accepts with p**n, a
   polyarchy with 1 - (1 - p)**n.
 - Little's law: L = lambda * W.
+- Erlang-A (M/M/c+M; Palm 1943; Garnett, Mandelbaum & Reiman 2002): c servers,
+  Poisson arrivals, exponential service and exponential patience; the share of
+  customers who abandon before service begins.
 """
 
 from __future__ import annotations
@@ -62,3 +65,36 @@ def hierarchy_acceptance(p: float, screeners: int) -> float:
 def polyarchy_acceptance(p: float, screeners: int) -> float:
     """Sah-Stiglitz: any one of the screeners accepting is enough."""
     return 1.0 - (1.0 - p) ** screeners
+
+
+def erlang_a(arrival_rate: float, service_rate: float, servers: int, patience_rate: float) -> dict[str, float]:
+    """M/M/c+M in steady state, from its birth-death chain: P(wait), P(abandon), mean queue length.
+
+    State n (customers present) is left upward at rate lambda and downward at
+    min(n, c) mu + max(n - c, 0) theta, so p_n is proportional to the product of
+    lambda over the downward rates. Every customer waiting abandons at rate
+    theta, hence P(abandon) = theta E[(N - c)+] / lambda (Garnett et al. 2002, eq. 2.4).
+    The sum runs until the terms vanish (theta > 0 makes them fall faster than
+    geometrically beyond c).
+    """
+    if min(arrival_rate, service_rate, patience_rate) <= 0 or servers < 1:
+        raise ValueError("rates must be > 0 and servers >= 1")
+    term, total, waiting, queued = 1.0, 1.0, 0.0, 0.0
+    n = 0
+    while True:
+        n += 1
+        term *= arrival_rate / (min(n, servers) * service_rate + max(n - servers, 0) * patience_rate)
+        total += term
+        if n >= servers:
+            waiting += term
+            queued += (n - servers) * term
+        if n > servers and term < 1e-16 * total:
+            break
+        if total > 1e250:  # rescale: only ratios matter
+            term, total, waiting, queued = term / 1e250, total / 1e250, waiting / 1e250, queued / 1e250
+    mean_queue = queued / total
+    return {
+        "p_wait": waiting / total,
+        "p_abandon": patience_rate * mean_queue / arrival_rate,
+        "mean_queue": mean_queue,
+    }

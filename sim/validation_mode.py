@@ -1,17 +1,22 @@
-"""The validation mode's source of work: the model reduced to a pure queueing network.
+"""The validation mode's sources of work: the model reduced to queueing systems with known answers.
 
-Instead of customers (`Market`), every employee with no reports emits
-decision requests as a Poisson stream; every request needs the top authority
-and is not screened; every decider is one FIFO server with exponential
-service at one rate; staff never leave. A hierarchy then is a Jackson network
-and a holacracy's requests wait for meetings, which `orgsim validate` checks
-against theory. A scenario selects it with a `[validation]` table.
+A scenario selects one with a `[validation]` table (`kind`); nothing adapts
+and nobody leaves the company.
+
+- `queueing` (`QueueingNetwork`): instead of customers, every employee with
+  no reports emits decision requests as a Poisson stream; every request needs
+  the top authority and is not screened; every decider is one FIFO server
+  with exponential service at one rate. A hierarchy then is a Jackson network
+  and a holacracy's requests wait for meetings.
+- `abandonment` (`AbandonmentQueue`): the shared inbox with impatient
+  customers, an Erlang-A queue.
 """
 
 from __future__ import annotations
 
 from math import log
 
+from sim.inbox import Inbox
 from sim.randomness import below
 from sim.records import VALIDATION
 
@@ -20,12 +25,17 @@ class QueueingNetwork:
     """Poisson decision requests from every employee without reports."""
 
     staff_turn_over = False
+    organization_adapts = False
+    handoff_delays = False
 
     def __init__(self, model):
         self.model = model
         self.decision_rate = model.params.validation.manager_service_rate_per_hour
         self.requesters: list = []
         self.rate = 0.0  # requests per hour from all requesters together
+
+    def measured(self, since_h: float) -> dict:
+        return {}
 
     def start(self) -> None:
         model = self.model
@@ -41,3 +51,84 @@ class QueueingNetwork:
         model.decision_process.request(VALIDATION, requester, True)
         # Random.expovariate(self.rate) written out (the same number): this runs once per request.
         model.schedule_at(model._time - log(1.0 - draw.random()) / self.rate, self.request)
+
+
+class Request:
+    """One customer of the Erlang-A queue: when it came, whether it was served or left first."""
+
+    __slots__ = ("arrived_h", "deadline_h", "started_h", "outcome", "staff_id")
+
+    def __init__(self, arrived_h: float, deadline_h: float):
+        self.arrived_h = arrived_h
+        self.deadline_h = deadline_h  # when its patience runs out, if it is still waiting then
+        self.started_h: float | None = None
+        self.outcome = "open"  # open | served | abandoned
+        self.staff_id: int | None = None
+
+
+class Serve:
+    """The task of serving one request: exponential at the scenario's rate; its customer now stays."""
+
+    exponential = False
+
+    @staticmethod
+    def hours(server, request: Request) -> float:
+        request.started_h = server.model.time
+        return server.model.org_random.expovariate(server.model.params.validation.manager_service_rate_per_hour)
+
+    @staticmethod
+    def done(server, request: Request, hours: float) -> None:
+        request.outcome = "served"
+
+
+class AbandonmentQueue:
+    """Erlang-A (M/M/c+M): `servers` staff serve one Poisson stream from a shared inbox, oldest first;
+    a customer still waiting after an exponential patience has left, and is dropped when reached (triage).
+
+    This is the market's inbox and triage with exponential service and patience, so that
+    `orgsim validate` can check the share who abandon against Erlang-A (`theory.erlang_a`).
+    """
+
+    staff_turn_over = False
+    organization_adapts = False
+    handoff_delays = False
+    decision_rate = None
+
+    def __init__(self, model):
+        self.model = model
+        self.requests: list[Request] = []
+        self.inbox = Inbox(model, Serve(), self.abandoned)
+
+    def start(self) -> None:
+        model = self.model
+        servers = [e for e in model.employees if e.unit != "management"][: model.params.validation.servers]
+        self.inbox.serve_with(servers)
+        self._schedule_next()
+
+    def _schedule_next(self) -> None:
+        model = self.model
+        model.schedule_at(model.time + model.market_random.expovariate(model.params.validation.request_rate_per_hour),
+                          self.arrive)
+
+    def arrive(self, _=None) -> None:
+        model = self.model
+        patience = model.market_random.expovariate(1.0 / model.params.validation.patience_mean_h)
+        request = Request(model.time, model.time + patience)
+        self.requests.append(request)
+        self._schedule_next()
+        self.inbox.put(request)
+
+    @staticmethod
+    def abandoned(request: Request) -> None:
+        request.outcome = "abandoned"
+
+    def measured(self, since_h: float) -> dict:
+        """The requests that arrived after the warm-up, and how many left before service began (by now)."""
+        now = self.model.time
+        window = [r for r in self.requests if r.arrived_h >= since_h]
+        left = sum(r.outcome == "abandoned" or (r.outcome == "open" and r.started_h is None and r.deadline_h <= now)
+                   for r in window)
+        return {"inquiries": len(window), "abandoned": left}
+
+
+VALIDATION_SOURCES = {"queueing": QueueingNetwork, "abandonment": AbandonmentQueue}

@@ -12,7 +12,11 @@ def structure_names() -> list[str]:
 
 
 def run_model(name="baseline", seed=1, **overrides):
-    """Run a bundled scenario with dotted-key overrides; return the finished model."""
+    """Run a bundled scenario with dotted-key overrides; return the finished model.
+
+    Measured from the start (no warm-up) unless `warmup_days` is given: these runs are short.
+    """
+    overrides.setdefault("warmup_days", 0)
     scenario = load_scenario(name, {k.replace("__", "."): v for k, v in overrides.items()})
     model = OrgModel(scenario, rng=seed)
     model.run()

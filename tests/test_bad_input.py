@@ -136,17 +136,17 @@ def test_directory_instead_of_file(tmp_path: Path):
     ],
 )
 def test_bad_override(override: str, fragments: list[str]):
-    assert_bad_input(orgsim("run", "baseline", "--days", "1", "--set", override), *fragments)
+    assert_bad_input(orgsim("run", "baseline", "--days", "1", "--set", "warmup_days=0", "--set", override), *fragments)
 
 
 def test_bad_override_in_compare():
-    result = orgsim("compare", "baseline", "--days", "1", "--set", "market.inquiry_rate_mode=weekly")
+    result = orgsim("compare", "baseline", "--days", "1", "--set", "warmup_days=0", "--set", "market.inquiry_rate_mode=weekly")
     assert_bad_input(result, "'market.inquiry_rate_mode'", "'per_employee'", "'fixed'")
 
 
 def test_bad_structure_in_compare():
     # the bad name first: the error must come before any model runs
-    result = orgsim("compare", "baseline", "--days", "1", "--structures", "matrix,hierarchy")
+    result = orgsim("compare", "baseline", "--days", "1", "--set", "warmup_days=0", "--structures", "matrix,hierarchy")
     assert_bad_input(result, "'organization.structure'", "hierarchy", "holacracy", "'matrix'")
 
 
@@ -162,7 +162,7 @@ def test_invalid_scenario_writes_no_results(tmp_path: Path):
 def test_invalid_override_leaves_existing_out_dir_empty(tmp_path: Path):
     out = tmp_path / "results"
     out.mkdir()
-    result = orgsim("run", "baseline", "--days", "1", "--set", "organization.employees=abc", "--out", out)
+    result = orgsim("run", "baseline", "--days", "1", "--set", "warmup_days=0", "--set", "organization.employees=abc", "--out", out)
     assert_bad_input(result, "'organization.employees'")
     assert list(out.iterdir()) == []
 
@@ -172,7 +172,7 @@ def test_invalid_override_leaves_existing_out_dir_empty(tmp_path: Path):
 
 def test_valid_overrides_run(tmp_path: Path):
     out = tmp_path / "results"
-    result = orgsim("run", "baseline", "--set", "organization.employees=50", "--days", "5", "--out", out)
+    result = orgsim("run", "baseline", "--set", "organization.employees=50", "--set", "warmup_days=0", "--days", "5", "--out", out)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     assert "hierarchy" in result.stdout

@@ -20,15 +20,20 @@ def test_every_inquiry_ends_in_exactly_one_outcome(structure):
     assert summary["converted"] + sum(summary[r] for r in OUTCOMES if r != "converted") + summary["open_at_end"] == summary["inquiries"]
     for reason in OUTCOMES:
         assert summary[reason] == outcomes.count(reason)
-    # Answered inquiries are exactly the closed ones; open ones are still in the organization.
-    assert all((i.answered_h is None) == (i.outcome == "open") for i in model.inquiries)
+    # Closed inquiries have a closing time; open ones are still in the organization. An inquiry ends
+    # without an answer only when its customer walked away first (lost_slow).
+    assert all((i.closed_h is None) == (i.outcome == "open") for i in model.inquiries)
+    assert all(i.answered_h is not None or i.walked_away or i.outcome == "open" for i in model.inquiries)
+    assert all(i.outcome == "lost_slow" for i in model.inquiries if i.walked_away)
     assert summary["revenue"] == pytest.approx(sum(i.revenue for i in model.inquiries))
 
 
 def test_every_decision_and_conflict_ends_once(structure):
     model = run_model(organization__structure=structure, horizon_days=60)
     for decision in model.decisions:
-        assert decision.outcome in ("approved", "rejected", "refused", "open")
+        assert decision.outcome in ("approved", "rejected", "refused", "abandoned", "open")
+        if decision.outcome == "abandoned":  # dropped unseen because its customer left
+            assert decision.inquiry.walked_away
         assert (decision.decided_h is None) == (decision.outcome == "open")
         if decision.decided_h is not None:
             assert decision.decided_h >= decision.created_h
@@ -64,7 +69,7 @@ def test_summary_has_every_headline_metric(structure):
 
 
 def test_mesa_time_controls_advance_the_same_run():
-    scenario = load_scenario("baseline", {"horizon_days": 5})
+    scenario = load_scenario("baseline", {"horizon_days": 5, "warmup_days": 0})
     stepped = OrgModel(scenario, rng=3)
     for _ in range(40):  # one step is one working hour
         stepped.step()
@@ -76,7 +81,7 @@ def test_mesa_time_controls_advance_the_same_run():
 
 
 def test_a_span_runs_every_event_due_at_its_end_and_none_after():
-    model = OrgModel(load_scenario("baseline", {"horizon_days": 5}), rng=3)
+    model = OrgModel(load_scenario("baseline", {"horizon_days": 5, "warmup_days": 0}), rng=3)
     ran = []
     model.schedule_at(10.0, ran.append, "at the end")
     model.schedule_at(10.000001, ran.append, "just after")
@@ -92,7 +97,7 @@ def test_a_span_runs_every_event_due_at_its_end_and_none_after():
 
 
 def test_a_failing_event_leaves_the_run_able_to_go_on():
-    model = OrgModel(load_scenario("baseline", {"horizon_days": 5}), rng=3)
+    model = OrgModel(load_scenario("baseline", {"horizon_days": 5, "warmup_days": 0}), rng=3)
     ran = []
 
     def fail(_):

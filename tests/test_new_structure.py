@@ -54,8 +54,8 @@ def test_the_copy_imports_its_own_package(copy_with_flat):
 
 def test_the_cli_lists_runs_and_compares_it(copy_with_flat):
     assert "flat" in run_in(copy_with_flat, "-m", "sim", "scenarios").stdout.splitlines()[-1]
-    run_in(copy_with_flat, "-m", "sim", "run", "startup", "--days", "3", "--set", "organization.structure=flat")
-    header = run_in(copy_with_flat, "-m", "sim", "compare", "startup", "--days", "3").stdout.splitlines()[0]
+    run_in(copy_with_flat, "-m", "sim", "run", "startup", "--days", "3", "--set", "warmup_days=0", "--set", "organization.structure=flat")
+    header = run_in(copy_with_flat, "-m", "sim", "compare", "startup", "--days", "3", "--set", "warmup_days=0").stdout.splitlines()[0]
     assert sorted(header.split()[1:]) == ["flat", "hierarchy", "holacracy", "hybrid"]
 
 

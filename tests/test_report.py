@@ -26,6 +26,7 @@ metrics = ["inquiries", "conversion_rate", "lost_price", "lost_product", "lost_s
            "open_at_end", "decision_time_mean_h", "revenue", "revenue_per_employee", "conflict_resolution_time_mean_h"]
 [set]
 horizon_days = 15
+warmup_days = 0
 [design]
 kind = "grid"
 [design.parameters]
@@ -41,6 +42,7 @@ seed = 8
 metrics = ["conversion_rate", "decision_time_mean_h", "revenue"]
 [set]
 horizon_days = 10
+warmup_days = 0
 "organization.employees" = 12
 [design]
 kind = "{kind}"

@@ -31,7 +31,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from sim.metrics import INTEGER_METRICS
+from sim.metrics import INTEGER_METRICS, TEXT_METRICS
 from sim.output import atomic_write_table
 
 OK, FAILED = "ok", "failed"
@@ -58,6 +58,8 @@ def run_key(scenario: dict, replication: int) -> str:
 
 
 def metric_type(name: str) -> pa.DataType:
+    if name in TEXT_METRICS:
+        return pa.string()
     return pa.int64() if name in INTEGER_METRICS else pa.float64()
 
 

@@ -107,7 +107,12 @@ def build_scenario(settings: Settings, **more):
     try:
         overrides = settings.overrides()
         overrides.update(more)
-        return load_scenario(settings.scenario, overrides)
+        scenario = load_scenario(settings.scenario, overrides)
+        if "warmup_days" not in overrides and scenario.warmup_days:
+            # A room watches the company from its first day: the scenario's measured days, with no warm-up.
+            overrides.update(warmup_days=0, horizon_days=scenario.horizon_days - scenario.warmup_days)
+            scenario = load_scenario(settings.scenario, overrides)
+        return scenario
     except ScenarioError:
         raise
     except (ValueError, TypeError) as error:  # pydantic and anything else the input provokes

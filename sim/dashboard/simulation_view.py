@@ -40,10 +40,14 @@ def MetricCards(snapshot: Snapshot):
         Metric("decision", "Decision time (mean)", f"{format_value(s['decision_time_mean_h'])} h")
         Metric("conflicts", "Open conflicts", format_value(s["conflicts_open_at_end"]))
         Metric("revenue", "Revenue", format_value(round(s["revenue"])))
+        Metric("busiest", "Busiest person (busy share)", _percent(s["utilization_max"]))
+        Metric("adaptations", "Adaptations", format_value(s["adaptations"]))
     Caption(
         f"{snapshot.scenario}: {snapshot.employees:,} people under **{snapshot.structure}**. "
         "Decision time is from a request (a discount, a customization) to its answer; conversion is the share of "
-        "answered inquiries that bought."
+        f"all inquiries that bought. The busiest person is the {s['bottleneck']}: busy that share of their "
+        "working time (near 100%, work piles up there). Adaptations: deputies hired, authority delegated, "
+        "integrators between units, circles split, when someone stayed overloaded."
     )
 
 

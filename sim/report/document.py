@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.metrics import HEADLINE_METRICS
+from sim.metrics import HEADLINE_METRICS, TEXT_METRICS
 from sim.output import atomic_write_bytes
 from sim.report import sections, tables
 from sim.report.results import ReportError, load_results
@@ -64,7 +64,7 @@ def write_report(results_dir: str | Path, out_dir: str | Path | None = None) -> 
     failed = runs[runs["status"] != "ok"]
     if ok.empty:
         raise ReportError(f"{results}: every stored run failed ({len(failed)}); see the error column of {results}/runs")
-    metrics, notes = _reported_metrics(ok, [m for m in manifest.get("metrics", HEADLINE_METRICS) if m in runs])
+    metrics, notes = _reported_metrics(ok, [m for m in manifest.get("metrics", HEADLINE_METRICS) if m in runs and m not in TEXT_METRICS])
     sweep = sections.Sweep(ok, metrics, out)
     design_keys = list(manifest.get("design", {}).get("keys", []))
     kind = manifest.get("design", {}).get("kind", "grid")

@@ -17,7 +17,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sim.records import PRICE, Conflict, Decision
+from sim.records import Conflict, Decision
 
 if TYPE_CHECKING:
     from sim.agents import Employee
@@ -36,14 +36,6 @@ def register(name: str):
         return cls
 
     return decorate
-
-
-# Ranks on a requester's line of authority (`Structure.line_of_authority`): the requester, a
-# manager below a unit's head, the head of a unit (or a circle's pricing role), the top.
-RANKS = ("staff", "lead", "head", "top")
-# Which ranks may grant a discount under each `policies.pricing_authority`. Every other decision
-# (a validation request) needs the top.
-GRANTING_RANKS = {"frontline": frozenset(RANKS), "unit": frozenset({"head", "top"}), "top": frozenset({"top"})}
 
 
 @dataclass(frozen=True)
@@ -100,20 +92,30 @@ class Structure(ABC):
     # ------------------------------------------------------------- authority
 
     @abstractmethod
-    def line_of_authority(self, requester: Employee) -> list[tuple[str, object]]:
-        """(rank, holder) from the requester upward: a person, or a circle that decides by its policy."""
+    def line_of_authority(self, requester: Employee) -> list:
+        """The requester, then everyone (or every circle) above who may grant more, the top last.
 
-    def grantor(self, decision: Decision):
-        """Who may grant this decision: the first on the requester's line of authority whose rank may.
-
-        This is the one place `policies.pricing_authority` is read.
+        Each holder has `limits`: the largest amount of each kind of decision
+        it may grant (`sim.authority`).
         """
-        authority = self.model.params.policies.pricing_authority if decision.kind == PRICE else "top"
-        allowed = GRANTING_RANKS[authority]
-        for rank, holder in self.line_of_authority(decision.requester):
-            if rank in allowed:
+
+    def grantor(self, requester: Employee, kind: str, amount: float):
+        """Who grants a decision of `kind` for `amount`: the lowest on the requester's line whose limit covers it."""
+        line = self.line_of_authority(requester)
+        for holder in line:
+            if holder.limits.get(kind, 0.0) >= amount:
                 return holder
-        raise RuntimeError(f"no one on the line of authority of employee {decision.requester.unique_id} may grant it")
+        return line[-1]  # the top grants what no limit covers (a validation request)
+
+    def relieve(self, person: Employee) -> str | None:
+        """Adapt to `person`'s lasting overload (`sim.adaptation`); say what was done, or None.
+
+        By default the person gets deputies who share the work (slack resources).
+        """
+        return "deputy" if self.model.adaptation.add_deputies(person) else None
+
+    def forget_paths(self) -> None:
+        """The arrangement changed (an adaptation): drop any remembered paths."""
 
     @abstractmethod
     def decision_path(self, decision: Decision) -> list[Hop] | tuple[Hop, ...]:

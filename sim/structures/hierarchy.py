@@ -1,22 +1,37 @@
 """Hierarchy: departments are subtrees under the general manager.
 
-A decision climbs the chain of command until it reaches someone with the
-authority it needs; a cross-unit request climbs to the lowest common manager
-and comes down to the other unit's head. Every manager on the way is a queue
-and a screener.
+Every person holds limits from the delegation-of-authority schedule by rank
+(`sim.authority`). A discount climbs the chain of command from the requester
+only to the lowest manager whose limit covers it. A customization needs a
+sponsor on the requester's side (by its cost) and the approval of every team
+of R&D and production whose part of the product it touches; those teams'
+approvers are the lowest managers above them whose limit covers the cost.
+Between two units a request goes through their lowest common manager, unless
+the units have a lateral relation: then through their integrator (an
+adaptation), or straight to the other unit (integrated e-commerce).
+Every manager on the way is a queue and a screener; every unit asked for its
+part is an interface where the request can be refused.
+
+An overloaded manager adapts (Galbraith 1974; `relieve`): one who mostly
+grants delegates that authority a level down, one who mostly relays
+requests between units opens a lateral relation between them, any other gets
+a deputy.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+
+from sim.authority import limits_for, schedule
 from sim.conflicts import RESOLVE
 from sim.decisions import Hop
-from sim.records import CUSTOMIZATION, Decision
-from sim.structures.base import OrgBox, OrgChart, Structure, register
+from sim.records import CUSTOMIZATION, Conflict, Decision
+from sim.structures.base import OrgChart, Structure, register
+from sim.structures.tree_chart import tree_chart
 
 # The units a customization request needs, in order (seed 003: R&D and production).
 CUSTOMIZATION_UNITS = ("rnd", "production")
 PLACEMENT_PARENT = {"in_it": "rnd", "in_marketing": "sales"}
-SHOW_EVERYONE_UP_TO = 60  # employees: above this the org chart shows managers only
 
 
 @register("hierarchy")
@@ -29,7 +44,7 @@ class Hierarchy(Structure):
         model = self.model
         self._chains: dict[int, tuple] = {}  # employee id -> managers above
         self._common: dict[tuple[int, int], object] = {}  # (id, id) -> lowest common manager
-        self._paths: dict[tuple, tuple[Hop, ...]] = {}  # (requester id, kind or units) -> hops
+        self._paths: dict[tuple[int, int], tuple[Hop, ...]] = {}  # (requester id, grantor id) -> hops
         span = model.params.organization.span_of_control
         general_manager = model.units["management"].members[0]
         general_manager.level = 0
@@ -38,23 +53,38 @@ class Hierarchy(Structure):
         parent_unit = PLACEMENT_PARENT.get(model.params.organization.ecommerce_placement)
         ordered = sorted((u for u in model.units.values() if u.name != "management"), key=lambda u: u.name == "ecommerce")
         for unit in ordered:
-            members = unit.members
+            head, *below = unit.members
             unit_parent = general_manager
             if unit.name == "ecommerce" and parent_unit in model.units:
                 unit_parent = model.units[parent_unit].head
-            for index, member in enumerate(members):
-                # Breadth-first: member i reports to member (i-1)//s, the head to the GM (or the placement's head).
-                boss = unit_parent if index == 0 else members[(index - 1) // span]
-                member.manager = boss
-                member.level = boss.level + 1
-                boss.reports.append(member)
-                member.roles = ["head" if index == 0 else "staff"]
+            _report(head, unit_parent, "head")
+            _teams(head, below, span)
+        table = schedule(model.params)
         for employee in employees:
             employee.decision_rate = model.decision_process.rate(employee, len(employee.reports))
+            employee.limits = limits_for(self.rank(employee), table)
+        # A unit's teams: its lowest managers (or its head alone); each owns a share of the unit's work.
+        self.teams = {
+            unit.name: [m for m in unit.members if m.reports and not any(r.reports for r in m.reports)] or [unit.head]
+            for unit in model.units.values()
+        }
+        # Pairs of units in direct contact: requests between them skip their common manager, and their
+        # integrator (if an adaptation hired one) resolves their conflicts.
+        self.lateral: dict[frozenset, object] = {}
+        if model.params.organization.ecommerce_placement == "integrated":
+            self.lateral = {frozenset(("ecommerce", name)): None for name in CUSTOMIZATION_UNITS}
 
-    # The tree does not change while this structure is in place (a reorganization builds a new
-    # structure), so chains, common managers and paths are computed once and then looked up:
-    # paths are shared by every decision that takes them, hence tuples.
+    def rank(self, employee) -> str:
+        """The general manager is the top; each unit's head heads it; other managers lead teams."""
+        if employee.level == 0:
+            return "top"
+        if self.model.units[employee.unit].head is employee:
+            return "head"
+        return "lead" if employee.reports else "staff"
+
+    # The tree does not change while this structure is in place (adaptation adds deputies and
+    # moves limits, and then forgets the paths), so chains, common managers and paths are
+    # computed once and then looked up: paths are shared by every decision that takes them.
 
     def chain_up(self, employee) -> tuple:
         """The managers above `employee`, nearest first."""
@@ -81,19 +111,24 @@ class Hierarchy(Structure):
             common[key] = found
         return found
 
-    def decision_path(self, decision: Decision) -> tuple[Hop, ...]:
-        paths = self._paths
-        key = (decision.requester.unique_id, decision.kind)
-        path = paths.get(key)
-        if path is None:
-            path = paths[key] = tuple(self._new_path(decision))
-        return path
+    def line_of_authority(self, requester):
+        return [requester, *self.chain_up(requester)]
 
-    def _new_path(self, decision: Decision) -> list[Hop]:
+    def forget_paths(self) -> None:
+        self._paths.clear()
+
+    # ------------------------------------------------------------- paths
+
+    def decision_path(self, decision: Decision) -> tuple[Hop, ...]:
         requester = decision.requester
         if decision.kind == CUSTOMIZATION:
-            return self._cross_unit_path(requester, CUSTOMIZATION_UNITS)
-        return self.climb(requester, self.grantor(decision))
+            return self.customization_path(requester, decision)
+        grantor = self.grantor(requester, decision.kind, decision.amount)
+        key = (requester.unique_id, grantor.unique_id)
+        path = self._paths.get(key)
+        if path is None:
+            path = self._paths[key] = tuple(self.climb(requester, grantor))
+        return path
 
     def climb(self, requester, grantor) -> list[Hop]:
         """Up the chain of command from the requester's manager to the grantor (the requester alone if it grants)."""
@@ -106,98 +141,102 @@ class Hierarchy(Structure):
                 break
         return path
 
-    def line_of_authority(self, requester):
-        return [(self.rank(e), e) for e in (requester, *self.chain_up(requester))]
-
-    @staticmethod
-    def rank(employee) -> str:
-        """The general manager is the top, the managers under it head units, other managers lead teams."""
-        if employee.level == 0:
-            return "top"
-        if employee.level == 1:
-            return "head"
-        return "lead" if employee.reports else "staff"
-
-    def _cross_unit_path(self, requester, unit_names) -> tuple[Hop, ...]:
-        paths = self._paths
-        key = (requester.unique_id, tuple(unit_names))
-        path = paths.get(key)
-        if path is None:
-            path = paths[key] = tuple(self._new_cross_unit_path(requester, unit_names))
-        return path
-
-    def _new_cross_unit_path(self, requester, unit_names) -> list[Hop]:
-        heads = [self.model.units[name].head for name in unit_names if name != requester.unit]
-        if self.model.params.organization.ecommerce_placement == "integrated" and requester.unit == "ecommerce":
-            # Integrated e-commerce asks R&D and production directly: no climb to a common manager.
-            return [Hop(head, gate_unit=head.unit) for head in heads]
-        top = requester
-        for head in heads:
-            top = self.lowest_common_manager(top, head)
-        path = [Hop(boss) for boss in self.chain_up(requester)[: self._depth_between(requester, top)]]
-        for head in heads:
-            on_the_way = next((hop for hop in path if hop.decider is head), None)
-            if on_the_way is not None:
-                on_the_way.gate_unit = head.unit  # passed on the way up: asked there, once
-            else:
-                path.append(Hop(head, gate_unit=head.unit))
-        return path
-
-    @staticmethod
-    def _depth_between(employee, ancestor) -> int:
-        return employee.level - ancestor.level
+    def customization_path(self, origin, decision: Decision) -> tuple[Hop, ...]:
+        """From `origin` (the requester, or a hybrid's boundary) up to its sponsor, then to every approver."""
+        cost = decision.amount
+        approvers: dict[tuple, int] = {}  # (unit, approver) -> teams it asks, in order
+        for unit_name in CUSTOMIZATION_UNITS:
+            if unit_name == origin.unit:
+                continue
+            teams = self.teams[unit_name]
+            for team in dict.fromkeys(teams[int(part * len(teams))] for part in decision.inquiry.parts):
+                key = (unit_name, self.grantor(team, CUSTOMIZATION, cost))
+                approvers[key] = approvers.get(key, 0) + 1
+        top = self.grantor(origin, CUSTOMIZATION, cost)  # the sponsor on the origin's side
+        liaisons = []  # integrators the request passes through, once each
+        for unit_name, approver in approvers:
+            pair = frozenset((origin.unit, unit_name))
+            if pair in self.lateral:
+                if self.lateral[pair] is not None and self.lateral[pair] not in liaisons:
+                    liaisons.append(self.lateral[pair])
+                continue
+            common = self.lowest_common_manager(origin, approver)
+            if common.level < top.level:
+                top = common
+        path = [*self.climb(origin, top), *(Hop(integrator) for integrator in liaisons)]
+        on_path = {id(hop.decider): hop for hop in path}
+        for (unit_name, approver), teams in approvers.items():
+            passed = on_path.get(id(approver))
+            if passed is None:
+                hop = on_path[id(approver)] = Hop(approver, gate_unit=unit_name, gate_teams=teams)
+                path.append(hop)
+            elif passed.gate_unit is None and approver.level > 0:
+                passed.gate_unit, passed.gate_teams = unit_name, teams  # met on the way up: asked there, once
+        return tuple(path)
 
     def route_conflict(self, conflict, between, circle=None):
-        resolver = self.lowest_common_manager(*between)
+        resolver = self.lateral.get(frozenset((conflict.unit_a, conflict.unit_b)))
+        if resolver is None:
+            resolver = self.lowest_common_manager(*between)
+        if resolver.deputies:
+            resolver = resolver.office_member()
         resolver.submit(RESOLVE, conflict)
+
+    # ------------------------------------------------------------- adaptation
+
+    def relieve(self, person) -> str | None:
+        """Galbraith (1974): delegate what the manager mostly grants; link the units whose requests or
+        conflicts meet only at it; else hire deputies (slack resources)."""
+        granted: Counter = Counter()
+        between: set[frozenset] = set()  # unit pairs that meet here only because it is their common manager
+        waiting = [item for _, item in person.queue]
+        for item in waiting:
+            if isinstance(item, Conflict):
+                between.add(frozenset((item.unit_a, item.unit_b)))
+                continue
+            hop = item.path[item.hop_index]
+            if item.hop_index == len(item.path) - 1 or hop.gate_unit is not None:
+                granted[item.kind] += 1
+            elif item.kind == CUSTOMIZATION and person.limits.get(CUSTOMIZATION, 0.0) >= item.amount:
+                # It could grant it but only relays it: the units meet nowhere lower.
+                between |= {frozenset((item.requester.unit, hop.gate_unit)) for hop in item.path if hop.gate_unit}
+        adaptation = self.model.adaptation
+        if granted and sum(granted.values()) * 2 >= len(waiting):
+            if adaptation.delegate(person, granted.most_common(1)[0][0]):
+                return "delegation"
+        new_links = {pair for pair in between if len(pair) == 2} - self.lateral.keys()
+        if new_links:
+            adaptation.link_units(self, new_links)
+            return "lateral relation"
+        return "deputy" if adaptation.add_deputies(person) else None
 
     # ------------------------------------------------------------- org chart
 
     def org_chart(self, max_nodes: int) -> OrgChart:
-        """Everyone in a small company; in a larger one managers only, each standing for the staff
-        below them, and only the top levels when even that is more than `max_nodes` boxes."""
-        return self.tree_chart(max_nodes, "hierarchy", set_aside=frozenset())
-
-    def tree_chart(self, max_nodes: int, kind: str, set_aside: frozenset) -> OrgChart:
-        """The chain of command as a tree of boxes, leaving out the people in `set_aside` (ids)."""
-        employees = self.model.employees
-        units = self.model.units
-        everyone = len(employees) <= SHOW_EVERYONE_UP_TO
-        candidates = [
-            e for e in employees if id(e) not in set_aside and (everyone or e.reports or e.manager is None)
-        ]
-        deepest = max((e.level or 0) for e in candidates) if candidates else 0
-        depth = deepest
-        while depth > 1 and sum(1 for e in candidates if (e.level or 0) <= depth) > max_nodes:
-            depth -= 1
-        shown = [e for e in candidates if (e.level or 0) <= depth]
-        shown_ids = {id(e) for e in shown}
-        boxes = []
-        for e in shown:
-            # Everyone below `e` who is neither drawn nor set aside is represented by `e`.
-            hidden = _hidden_below(e, shown_ids, set_aside)
-            label = "GM" if e.manager is None else (e.unit if units[e.unit].head is e else "")
-            parent = e.manager.unique_id if e.manager is not None and id(e.manager) in shown_ids else None
-            backlog = max([e.backlog, *(h.backlog for h in hidden)])
-            boxes.append(OrgBox(e.unique_id, label, 1 + len(hidden), backlog, parent, e.unit))
-        if everyone:
-            note = "Each dot is one person; lines run from manager to report."
-        elif depth < deepest:
-            note = (
-                f"{len(employees):,} people: only managers down to level {depth} are drawn; each dot stands for a "
-                "manager and everyone below them, sized by that team."
-            )
-        else:
-            note = "Managers only: each dot stands for a manager and the staff reporting to them, sized by that team."
-        return OrgChart(kind, "Org chart", "tree", note, boxes)
+        return tree_chart(self.model, max_nodes, "hierarchy", set_aside=frozenset())
 
 
-def _hidden_below(employee, shown_ids, set_aside) -> list:
-    hidden, stack = [], list(employee.reports)
-    while stack:
-        e = stack.pop()
-        if id(e) in shown_ids or id(e) in set_aside:
-            continue
-        hidden.append(e)
-        stack.extend(e.reports)
-    return hidden
+def _report(person, boss, role: str) -> None:
+    person.manager = boss
+    person.level = boss.level + 1
+    boss.reports.append(person)
+    person.roles = [role]
+
+
+def _teams(boss, people: list, span: int) -> None:
+    """Arrange `people` under `boss` as full teams: staff at the bottom in teams of at most `span`
+    under team leads, leads grouped under managers by the same span, only as many levels as needed."""
+    depth, capacity = 1, span  # the fewest levels whose full tree holds everyone
+    while capacity < len(people):
+        depth += 1
+        capacity = capacity * span + span
+    if depth == 1:
+        for person in people:
+            _report(person, boss, "staff")
+        return
+    below_each = (capacity - span) // span  # what one subtree one level down holds, its root excluded
+    count = -(-len(people) // (1 + below_each))  # as few subtrees as hold everyone
+    leaders, rest = people[:count], people[count:]
+    for index, leader in enumerate(leaders):
+        _report(leader, boss, "lead")
+        _teams(leader, rest[index::count], span)

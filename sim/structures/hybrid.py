@@ -10,12 +10,15 @@ conflict until the common manager resolves it.
 
 from __future__ import annotations
 
+from sim.authority import limits_for, schedule
 from sim.conflicts import open_conflict
 from sim.decisions import Hop
 from sim.records import CUSTOMIZATION, Decision
 from sim.structures.base import OrgChart, register
+from sim.structures.circles import circle_box, pricing_hop, split_circle, split_into_circles
 from sim.structures.hierarchy import CUSTOMIZATION_UNITS, Hierarchy
-from sim.structures.holacracy import Holacracy, circle_box, pricing_hop, split_into_circles
+from sim.structures.holacracy import Holacracy
+from sim.structures.tree_chart import tree_chart
 
 
 @register("hybrid")
@@ -29,19 +32,25 @@ class Hybrid(Hierarchy):
         model = self.model
         unit = model.units["ecommerce"]
         self.circles = split_into_circles(self, unit, model.params.holacracy.max_circle_size, 0)
+        self.circles_of_unit = {"ecommerce": self.circles}
+        staff = limits_for("staff", schedule(model.params))
+        for member in unit.members:
+            if member is not unit.head:
+                # No boss inside the circles: the boundary (the unit's head) represents them upward.
+                member.decision_rate = model.decision_process.rate(member, 0)
+                member.limits = dict(staff)
+        self._assign_circle_roles()
+
+    def _assign_circle_roles(self) -> None:
         self.meetings = {}
         for circle in self.circles:
             for member in circle.members:
                 member.circle = circle
                 member.roles = ["responder"]
                 self.meetings[member.unique_id] = [circle.tactical, circle.governance]
-                if member is not unit.head:
-                    # No boss inside the circle: the lead link represents it upward.
-                    member.decision_rate = model.decision_process.rate(member, 0)
             circle.lead_link.roles.append("lead_link")
             circle.pricing_holder.roles.append("pricing")
-        unit.head.roles.append("boundary")
-        self.anchor = None
+        self.model.units["ecommerce"].head.roles.append("boundary")
 
     def meetings_of(self, employee):
         return self.meetings.get(employee.unique_id, [])
@@ -53,21 +62,42 @@ class Hybrid(Hierarchy):
         boundary = self.model.units["ecommerce"].head
         if decision.kind == CUSTOMIZATION:
             self._culture_clash(requester, boundary)
-            path = self._cross_unit_path(boundary, CUSTOMIZATION_UNITS)
+            path = list(self.customization_path(boundary, decision))
         else:
-            grantor = self.grantor(decision)
+            grantor = self.grantor(requester, decision.kind, decision.amount)
             if grantor is requester or grantor is requester.circle:
                 return [pricing_hop(self.model, decision, grantor)]
             # Crossing the boundary: up the chain from the circle's lead link.
             path = self.climb(boundary, grantor)
-        return [Hop(boundary), *path] if requester is not boundary else path
+        if requester is boundary or (path and path[0].decider is boundary):
+            return path  # the boundary is already the first to look at it
+        return [Hop(boundary), *path]
 
     def line_of_authority(self, requester):
-        """Inside a circle: the requester's role, the circle's pricing role, then the chain above the boundary."""
+        """Inside a circle: the requester's role, the circle, then the chain above the boundary."""
         if requester.circle is None:
             return super().line_of_authority(requester)
-        above = super().line_of_authority(self.model.units["ecommerce"].head)[1:]
-        return [("staff", requester), ("head", requester.circle), *above]
+        return [requester, requester.circle, *self.chain_up(self.model.units["ecommerce"].head)]
+
+    def relieve(self, person) -> str | None:
+        """The boundary takes on the circles' other lead links as fillers; in a circle as in a holacracy
+        (split, or a second filler); elsewhere as in a hierarchy."""
+        circle = person.circle
+        if person is self.model.units["ecommerce"].head:
+            lead_links = [circle.lead_link for circle in self.circles]
+            return self.model.adaptation.add_fillers(person, lead_links) or super().relieve(person)
+        if circle is None:
+            return super().relieve(person)
+        if len(circle.members) >= self.model.params.adaptation.min_circle_split_size:
+            self.split(circle)
+            return "circle split"
+        return self.model.adaptation.add_fillers(person, circle.members)
+
+    def split(self, circle) -> None:
+        """A new e-commerce circle from half of `circle`; everyone's meetings change."""
+        self.circles.append(split_circle(self, circle, len(self.circles)))
+        self._assign_circle_roles()
+        self.model.refresh_calendars()
 
     def _culture_clash(self, requester, boundary) -> None:
         model = self.model
@@ -92,7 +122,7 @@ class Hybrid(Hierarchy):
         """The hierarchy's chart, with the e-commerce circles as squares under the e-commerce head."""
         head = self.model.units["ecommerce"].head
         in_circles = frozenset(id(m) for c in self.circles for m in c.members if m is not head)
-        chart = self.tree_chart(max_nodes, "hybrid", set_aside=in_circles)
+        chart = tree_chart(self.model, max_nodes, "hybrid", set_aside=in_circles)
         if any(box.key == head.unique_id for box in chart.boxes):
             chart.boxes.extend(circle_box(c, parent=head.unique_id, shape="square") for c in self.circles)
         if self.circles:

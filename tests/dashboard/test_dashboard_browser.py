@@ -16,7 +16,7 @@ def metric(page, key: str) -> str:
 
 def test_page_loads_offline_without_console_errors(dashboard):
     page, errors = dashboard
-    assert metric(page, "day") == "0 of 120"
+    assert metric(page, "day") == "0 of 100"
     page.locator(".orgsim-org-hierarchy img").wait_for()
     page.get_by_role("tab", name="Compare structures").wait_for()
     assert errors == [], errors
@@ -26,9 +26,9 @@ def test_step_advances_time_and_changes_the_metrics(dashboard):
     page, errors = dashboard
     before = (metric(page, "inquiries"), metric(page, "revenue"))
     page.get_by_role("button", name="Step (1 day)").click()
-    page.locator(".orgsim-metric-day .orgsim-metric-value", has_text="1 of 120").wait_for()
+    page.locator(".orgsim-metric-day .orgsim-metric-value", has_text="1 of 100").wait_for()
     page.get_by_role("button", name="Step (1 day)").click()
-    page.locator(".orgsim-metric-day .orgsim-metric-value", has_text="2 of 120").wait_for()
+    page.locator(".orgsim-metric-day .orgsim-metric-value", has_text="2 of 100").wait_for()
     after = (metric(page, "inquiries"), metric(page, "revenue"))
     assert after != before
     assert int(after[0].replace(",", "")) > 0
@@ -55,7 +55,7 @@ def test_invalid_input_shows_a_message_and_the_session_goes_on(dashboard):
     error.wait_for()
     assert "organization.employees" in error.inner_text()
     page.get_by_role("button", name="Step (1 day)").click()  # the last valid company still runs
-    page.locator(".orgsim-metric-day .orgsim-metric-value", has_text="1 of 120").wait_for()
+    page.locator(".orgsim-metric-day .orgsim-metric-value", has_text="1 of 100").wait_for()
     employees.fill("50")
     employees.press("Enter")
     error.wait_for(state="detached")
@@ -71,15 +71,15 @@ def test_two_sessions_stay_isolated(dashboard, browser, solara_server):
         other.locator(".orgsim-metric-day").wait_for(timeout=60_000)
         for day in (1, 2, 3):
             page.get_by_role("button", name="Step (1 day)").click()
-            page.locator(".orgsim-metric-day .orgsim-metric-value", has_text=f"{day} of 120").wait_for()
+            page.locator(".orgsim-metric-day .orgsim-metric-value", has_text=f"{day} of 100").wait_for()
         page.get_by_role("button", name="holacracy").click()
         page.locator(".orgsim-org-circles").wait_for()
         other.wait_for_timeout(300)
-        assert metric(other, "day") == "0 of 120"
+        assert metric(other, "day") == "0 of 100"
         assert other.locator(".orgsim-org-hierarchy").count() == 1
         other.get_by_role("button", name="Step (1 day)").click()
-        other.locator(".orgsim-metric-day .orgsim-metric-value", has_text="1 of 120").wait_for()
-        assert metric(page, "day") == "0 of 120"  # switching structure started this one afresh
+        other.locator(".orgsim-metric-day .orgsim-metric-value", has_text="1 of 100").wait_for()
+        assert metric(page, "day") == "0 of 100"  # switching structure started this one afresh
     finally:
         other_context.close()
 
@@ -88,7 +88,7 @@ def test_download_gives_csv_with_the_contract_columns(dashboard):
     page, _ = dashboard
     for day in (1, 2):
         page.get_by_role("button", name="Step (1 day)").click()
-        page.locator(".orgsim-metric-day .orgsim-metric-value", has_text=f"{day} of 120").wait_for()
+        page.locator(".orgsim-metric-day .orgsim-metric-value", has_text=f"{day} of 100").wait_for()
     with page.expect_download() as download:
         page.get_by_role("button", name="Download time series (CSV)").click()
     assert download.value.suggested_filename.endswith("_timeseries.csv")

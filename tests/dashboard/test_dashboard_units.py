@@ -247,9 +247,9 @@ def test_page_renders_and_steps_without_a_browser(kernel_context):
 
     box, rc = solara.render(Page(), handle_error=False)
     try:
-        assert metric_text(box, "day") == "0 of 120"
+        assert metric_text(box, "day") == "0 of 100"
         with_class(box, "orgsim-step")[0].click()
-        assert metric_text(box, "day") == "1 of 120"
+        assert metric_text(box, "day") == "1 of 100"
         assert metric_text(box, "inquiries") != "0"
         assert with_class(box, "orgsim-org-hierarchy")
     finally:

@@ -1,0 +1,169 @@
+"""Circles: the self-organizing teams of a holacracy (and of a hybrid's e-commerce).
+
+A circle has members, a lead link, a pricing (or domain) role, meetings and
+two limits per kind of decision: its role's `policy` (what the role grants
+alone) and the circle's `limits` (what the circle may grant at all; beyond
+it the anchor circle decides). Both start from the delegation-of-authority
+schedule's limit for a unit's head, so that structures differ by how they
+decide, not by a head start; `holacracy.initial_policy_discount` sets a
+narrower role policy on purpose. A decision beyond the role's policy but within
+the circle's limits, or one that meets role ambiguity, is a tension for the
+next tactical meeting; governance meetings widen the policy after repeated
+tensions, make standing agreements with other units and resolve conflicts.
+"""
+
+from __future__ import annotations
+
+import math
+
+from sim.authority import limits_for, schedule
+from sim.calendar import WORKING_HOURS_PER_DAY, Recurrence
+from sim.conflicts import open_conflict, resolve_conflict
+from sim.decisions import Hop
+from sim.records import PRICE, Decision
+from sim.structures.base import OrgBox
+
+
+class Circle:
+    """A self-organizing team: members, roles, meetings, tensions, limits and policies."""
+
+    remote = False
+    deputies: tuple = ()
+
+    def __init__(self, structure, name: str, unit: str, members, index: int):
+        model = structure.model
+        settings = model.params.holacracy
+        self.structure = structure
+        self.name = name
+        self.unit = unit
+        self.members = list(members)
+        self.lead_link = self.members[0]
+        tactical_h = settings.tactical_interval_days * WORKING_HOURS_PER_DAY
+        governance_h = settings.governance_interval_days * WORKING_HOURS_PER_DAY
+        # Spread circles over the days of the cycle so they do not all meet at once.
+        tactical_offset = (index * WORKING_HOURS_PER_DAY) % tactical_h
+        self.tactical = Recurrence(tactical_h, tactical_offset, settings.tactical_meeting_hours)
+        self.governance = Recurrence(
+            governance_h, (tactical_offset + WORKING_HOURS_PER_DAY / 2) % governance_h, settings.governance_meeting_hours
+        )
+        self.limits = limits_for("head", schedule(model.params))
+        self.policy = dict(self.limits)
+        if settings.initial_policy_discount is not None:
+            self.policy[PRICE] = min(self.limits[PRICE], settings.initial_policy_discount)
+        self.agreements: set[str] = set()  # units whose requests this circle takes without a meeting
+        self.tensions: list[Decision] = []
+        self.tensions_taken = 0  # tensions taken up in meetings since the warm-up (the meetings' load)
+        self.conflicts: list = []
+        self.price_tensions = 0
+        self.cross_tensions: dict[str, int] = {}
+        self.tactical_pending = False
+        self.governance_pending = False
+        self.pricing_holder = self.members[1] if len(self.members) > 1 else self.members[0]
+
+    @property
+    def unique_id(self) -> str:
+        return f"circle:{self.name}"
+
+    # -------------------------------------------------------------- tactical meetings
+
+    def add_tension(self, decision: Decision) -> None:
+        """A decision this circle must take together: wait for the next tactical meeting."""
+        self.tensions.append(decision)
+        if not self.tactical_pending:
+            self.tactical_pending = True
+            self.structure.model.at_next_meeting(self.tactical, self.hold_tactical)
+
+    def hold_tactical(self, _=None) -> None:
+        """Take up every tension raised since the last meeting, in order."""
+        self.tactical_pending = False
+        tensions, self.tensions = self.tensions, []
+        self.tensions_taken += len(tensions)
+        decide = self.structure.model.decision_process.done
+        for decision in tensions:
+            decision.via_meeting = True
+            self.structure.on_decided_in_meeting(decision, self)
+            decide(self, decision, 0.0)  # the meeting's time is in every member's calendar
+
+    # -------------------------------------------------------------- governance meetings
+
+    def ambiguity(self, time_h: float) -> float:
+        """Role ambiguity: starts high, cleared by each governance meeting held so far."""
+        settings = self.structure.model.params.holacracy
+        held = self.governance.count_until(time_h)
+        return settings.initial_role_ambiguity * (1.0 - settings.ambiguity_cleared_per_governance) ** held
+
+    def call_governance(self) -> None:
+        if not self.governance_pending:
+            self.governance_pending = True
+            self.structure.model.at_next_meeting(self.governance, self.hold_governance)
+
+    def hold_governance(self, _=None) -> None:
+        """Adapt policies and agreements to repeated tensions; resolve conflicts."""
+        self.governance_pending = False
+        model = self.structure.model
+        settings = model.params.holacracy
+        if self.price_tensions >= settings.tensions_to_adapt:
+            self.policy[PRICE] = min(self.limits[PRICE], self.policy[PRICE] + settings.policy_widen_step)
+            self.price_tensions = 0
+        for unit, count in list(self.cross_tensions.items()):
+            if count >= settings.tensions_to_adapt:
+                self.agreements.add(unit)
+                del self.cross_tensions[unit]
+        conflicts, self.conflicts = self.conflicts, []
+        for conflict in conflicts:
+            resolve_conflict(model, conflict, self.lead_link.unique_id)
+
+
+def pricing_hop(model, decision: Decision, grantor) -> Hop:
+    """Who decides a discount the `grantor` (the requester's own role, or a circle) may grant.
+
+    A role decides inside its circle's policy; beyond it, or when roles
+    are ambiguous, the decision is a tension for the circle's next tactical
+    meeting.
+    """
+    requester = decision.requester
+    circle, holder = (requester.circle, requester) if grantor is requester else (grantor, grantor.pricing_holder)
+    if holder is not requester and decision.amount > circle.policy[PRICE]:
+        return Hop(circle, meeting=True)
+    if model.org_random.random() < circle.ambiguity(model.time):
+        # Two roles claim (or disown) the domain: a role conflict, and the
+        # decision falls back to the circle's next tactical meeting.
+        open_conflict(model, "role", circle.unit, circle.unit, (holder, circle.lead_link), circle)
+        return Hop(circle, meeting=True)
+    return Hop(holder)
+
+
+def split_into_circles(structure, unit, max_size: int, first_index: int) -> list[Circle]:
+    """One circle for a unit, or sub-circles of at most `max_size` when it is larger."""
+    members = unit.members
+    parts = math.ceil(len(members) / max_size)
+    size = math.ceil(len(members) / parts)
+    circles = []
+    for part in range(parts):
+        chunk = members[part * size : (part + 1) * size]
+        name = unit.name if parts == 1 else f"{unit.name}-{part + 1}"
+        circles.append(Circle(structure, name, unit.name, chunk, first_index + part))
+    return circles
+
+
+def split_circle(structure, circle: Circle, index: int) -> Circle:
+    """Governance splits a circle: the second half of its members forms a new circle of the same
+    function, with the same limits, policies and agreements; both start with one filler per role."""
+    half = len(circle.members) // 2
+    stay, moving = circle.members[:half], circle.members[half:]
+    siblings = structure.circles_of_unit[circle.unit]
+    new = Circle(structure, f"{circle.unit}-{len(siblings) + 1}", circle.unit, moving, index)
+    new.limits, new.policy, new.agreements = dict(circle.limits), dict(circle.policy), set(circle.agreements)
+    circle.members = stay
+    if circle.pricing_holder not in stay:
+        circle.pricing_holder = stay[1] if len(stay) > 1 else stay[0]
+    for member in stay + moving:
+        member.deputies, member.principal = [], None
+    siblings.append(new)
+    return new
+
+
+def circle_box(circle: Circle, parent=None, shape: str = "round") -> OrgBox:
+    """A circle in the org chart: sized by its members, coloured by its longest queue or its tensions."""
+    backlog = max([len(circle.tensions), *(member.backlog for member in circle.members)])
+    return OrgBox(f"circle:{circle.name}", circle.name, len(circle.members), backlog, parent, circle.unit, shape)

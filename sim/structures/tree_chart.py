@@ -1,0 +1,52 @@
+"""The chain of command drawn as a tree of boxes (used by the hierarchy and the hybrid)."""
+
+from __future__ import annotations
+
+from sim.structures.base import OrgBox, OrgChart
+
+SHOW_EVERYONE_UP_TO = 60  # employees: above this the org chart shows managers only
+
+
+def tree_chart(model, max_nodes: int, kind: str, set_aside: frozenset) -> OrgChart:
+    """Everyone in a small company; in a larger one managers only, each standing for the staff below
+    them, and only the top levels when even that is more than `max_nodes` boxes. The people in
+    `set_aside` (ids) are left out."""
+    employees = model.employees
+    units = model.units
+    everyone = len(employees) <= SHOW_EVERYONE_UP_TO
+    candidates = [e for e in employees if id(e) not in set_aside and (everyone or e.reports or e.manager is None)]
+    deepest = max((e.level or 0) for e in candidates) if candidates else 0
+    depth = deepest
+    while depth > 1 and sum(1 for e in candidates if (e.level or 0) <= depth) > max_nodes:
+        depth -= 1
+    shown = [e for e in candidates if (e.level or 0) <= depth]
+    shown_ids = {id(e) for e in shown}
+    boxes = []
+    for e in shown:
+        # Everyone below `e` who is neither drawn nor set aside is represented by `e`.
+        hidden = _hidden_below(e, shown_ids, set_aside)
+        label = "GM" if e.manager is None else (e.unit if units[e.unit].head is e else "")
+        parent = e.manager.unique_id if e.manager is not None and id(e.manager) in shown_ids else None
+        backlog = max([e.backlog, *(h.backlog for h in hidden)])
+        boxes.append(OrgBox(e.unique_id, label, 1 + len(hidden), backlog, parent, e.unit))
+    if everyone:
+        note = "Each dot is one person; lines run from manager to report."
+    elif depth < deepest:
+        note = (
+            f"{len(employees):,} people: only managers down to level {depth} are drawn; each dot stands for a "
+            "manager and everyone below them, sized by that team."
+        )
+    else:
+        note = "Managers only: each dot stands for a manager and the staff reporting to them, sized by that team."
+    return OrgChart(kind, "Org chart", "tree", note, boxes)
+
+
+def _hidden_below(employee, shown_ids, set_aside) -> list:
+    hidden, stack = [], list(employee.reports)
+    while stack:
+        e = stack.pop()
+        if id(e) in shown_ids or id(e) in set_aside:
+            continue
+        hidden.append(e)
+        stack.extend(e.reports)
+    return hidden

@@ -1,0 +1,154 @@
+"""Delegated authority and an organization that adapts: where decisions stop, and what overload changes."""
+
+import math
+
+import pytest
+
+from sim import OrgModel, load_scenario
+from sim.authority import SCHEDULES, UNLIMITED
+from sim.records import CUSTOMIZATION, PRICE, Decision
+from tests.conftest import run_model
+
+
+def _model(**overrides):
+    overrides.setdefault("warmup_days", 0)
+    return OrgModel(load_scenario("baseline", {k.replace("__", "."): v for k, v in overrides.items()}), rng=1)
+
+
+def _staff_with_lead(model):
+    """An e-commerce staff member whose manager is a team lead below the head (1,000 employees have them)."""
+    head = model.units["ecommerce"].head
+    return next(e for e in model.units["ecommerce"].members if not e.reports and e.manager is not head)
+
+
+def test_a_discount_climbs_only_to_the_lowest_holder_whose_limit_covers_it():
+    model = _model(organization__employees=1000)  # graded schedule: staff 5%, lead 10%, head 20%, top beyond
+    structure = model.structure
+    staff = _staff_with_lead(model)
+    general_manager = model.units["management"].head
+    assert structure.grantor(staff, PRICE, 0.04) is staff
+    assert structure.grantor(staff, PRICE, 0.08) is staff.manager
+    assert structure.grantor(staff, PRICE, 0.15) is model.units["ecommerce"].head
+    assert structure.grantor(staff, PRICE, 0.22) is general_manager
+    chain = structure.chain_up(staff)
+    # The path is the chain of command up to the grantor, no further.
+    decision = Decision(0, PRICE, staff, 0.0, True, None, True, True, 0.15)
+    path = structure.decision_path(decision)
+    assert [hop.decider for hop in path] == list(chain[: chain.index(model.units["ecommerce"].head) + 1])
+
+
+def test_presets_are_the_first_editions_pricing_authorities_as_schedules():
+    staff_limit, lead_limit, head_limit = SCHEDULES["unit"][PRICE]
+    assert staff_limit == lead_limit == 0 and head_limit == UNLIMITED
+    assert SCHEDULES["frontline"][PRICE][0] == UNLIMITED
+    assert SCHEDULES["top"][PRICE] == (0.0, 0.0, 0.0)
+    model = _model(organization__employees=1000, policies__pricing_authority="unit")
+    staff = _staff_with_lead(model)
+    assert model.structure.grantor(staff, PRICE, 0.01) is model.units["ecommerce"].head
+
+
+def test_holacracy_and_hierarchy_start_from_the_same_limits():
+    hierarchy = _model()
+    holacracy = _model(organization__structure="holacracy")
+    head_limits = hierarchy.units["ecommerce"].head.limits
+    for circle in holacracy.structure.circles_of_unit["ecommerce"]:
+        assert circle.limits == head_limits and circle.policy == head_limits
+
+
+def test_delegation_passes_a_ranks_authority_one_level_down_and_no_further():
+    model = _model(organization__employees=1000)
+    head = model.units["ecommerce"].head
+    assert model.adaptation.delegate(head, PRICE)
+    for report in head.reports:
+        assert report.limits[PRICE] == head.own_limits[PRICE]
+        for staff in report.reports:
+            assert staff.limits[PRICE] < head.own_limits[PRICE]
+    lead = head.reports[0]
+    model.adaptation.delegate(lead, PRICE)  # a lead passes on its rank's limit, not what it was given
+    assert all(r.limits[PRICE] == lead.own_limits[PRICE] for r in lead.reports)
+    assert not model.adaptation.delegate(head, PRICE)  # nothing left to pass on
+
+
+def test_customizations_ask_more_teams_as_units_split_into_more_teams():
+    def mean_gates(employees):
+        model = run_model(organization__employees=employees, horizon_days=30)
+        gates = [
+            sum(hop.gate_teams for hop in d.path if hop.gate_unit) for d in model.decisions if d.kind == CUSTOMIZATION
+        ]
+        return sum(gates) / len(gates)
+
+    assert mean_gates(1000) > 1.3 * mean_gates(50)
+
+
+def test_without_adaptation_the_first_editions_saturated_head_returns():
+    summary = run_model(
+        organization__employees=1000, horizon_days=60, warmup_days=20, policies__adaptation="none",
+        policies__pricing_authority="unit",
+    ).summary()
+    assert summary["utilization_max"] > 0.98
+    assert summary["adaptations"] == 0
+
+
+def test_adaptation_relieves_the_overloaded_and_records_every_change():
+    common = dict(organization__employees=1000, horizon_days=80, warmup_days=40, policies__pricing_authority="unit")
+    rigid = run_model(policies__adaptation="none", **common)
+    adaptive = run_model(**common)
+    kinds = {event.kind for event in adaptive.adaptation.events}
+    assert "delegation" in kinds
+    assert adaptive.summary()["utilization_max"] < 0.95 < rigid.summary()["utilization_max"]
+    assert adaptive.summary()["decision_time_mean_h"] < 0.5 * rigid.summary()["decision_time_mean_h"]
+    assert len(adaptive.adaptation.events) == adaptive.summary()["adaptations"] > 0
+
+
+def test_deputies_share_an_office_and_their_overload_is_their_principals():
+    model = _model(organization__employees=200)
+    general_manager = model.units["management"].head
+    general_manager.overloaded_since = 0.0
+    waiting = Decision(0, PRICE, general_manager, 0.0, True)
+    for _ in range(30):  # 30 decisions queued within a day: about 15 hours of the GM's work
+        general_manager.queue.append((model.decision_process, waiting))
+    model._time = 8.0
+    hired = model.adaptation.add_deputies(general_manager)
+    assert hired >= 2 and len(general_manager.deputies) == hired
+    assert all(d.principal is general_manager and d.limits == general_manager.limits for d in general_manager.deputies)
+    assert len(model.employees) == 200 + hired  # a deputy is a hire
+
+
+def test_an_integrator_relays_requests_and_resolves_conflicts_between_linked_units():
+    model = _model(organization__employees=300)
+    model.adaptation.link_units(model.structure, {frozenset(("ecommerce", "rnd")), frozenset(("ecommerce", "sales"))})
+    integrator = model.structure.lateral[frozenset(("ecommerce", "sales"))]
+    assert integrator.roles[0].startswith("integrator") and integrator in model.employees
+    model.run_until(30 * 8)
+    general_manager = model.units["management"].head
+    channel = [c for c in model.conflicts if c.kind == "channel" and c.resolved_h is not None]
+    assert channel and all(c.resolver_id != general_manager.unique_id for c in channel)
+    via = model.structure.lateral[frozenset(("ecommerce", "rnd"))]
+    customizations = [d for d in model.decisions if d.kind == CUSTOMIZATION and d.requester.unit == "ecommerce"]
+    assert customizations and all(any(hop.decider is via for hop in d.path) for d in customizations)
+
+
+def test_holacracy_spreads_customizations_over_every_circle_of_a_function():
+    model = run_model(organization__structure="holacracy", organization__employees=1000, horizon_days=40)
+    rnd = model.structure.circles_of_unit["rnd"]
+    asked = {
+        id(hop.decider if hop.meeting else hop.decider.circle)
+        for d in model.decisions
+        if d.kind == CUSTOMIZATION
+        for hop in d.path
+        if hop.gate_unit == "rnd"
+    }
+    assert len(rnd) > 3 and asked >= {id(c) for c in rnd}
+
+
+def test_a_large_circle_splits_under_lasting_overload():
+    model = _model(organization__structure="holacracy", organization__employees=400)
+    circle = max(model.structure.circles_of_unit["ecommerce"], key=lambda c: len(c.members))
+    before, size = len(model.structure.circles), len(circle.members)
+    assert model.structure.relieve(circle.pricing_holder) == "circle split"
+    assert len(model.structure.circles) == before + 1 and len(circle.members) == size // 2
+    new = model.structure.circles_of_unit["ecommerce"][-1]
+    assert new.lead_link in model.structure.anchor.members
+    assert all(m.circle is new for m in new.members)
+    assert math.isclose(sum(len(c.members) for c in model.structure.circles_of_unit["ecommerce"]),
+                        len(model.units["ecommerce"].members))
