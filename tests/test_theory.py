@@ -45,9 +45,13 @@ def test_sah_stiglitz_formulas():
 
 
 def test_a_deeper_hierarchy_decides_slower_at_equal_load():
-    deep, _ = queueing.pooled_decision_times("hierarchy", 2, 120, 0.01, 3.0, days=1000)
-    flat, _ = queueing.pooled_decision_times("hierarchy", 12, 120, 0.01, 3.0, days=1000)
-    assert np.mean(deep) > 1.5 * np.mean(flat)
+    deep, deep_requesters = queueing.pooled_decision_times("hierarchy", 2, 120, 0.01, 3.0, days=1000)
+    flat, flat_requesters = queueing.pooled_decision_times("hierarchy", 12, 120, 0.01, 3.0, days=1000)
+    expected = theory.hierarchy_expected_decision_time(deep_requesters, 0.01, 3.0) / theory.hierarchy_expected_decision_time(
+        flat_requesters, 0.01, 3.0
+    )
+    assert expected > 1.3
+    assert np.mean(deep) / np.mean(flat) == pytest.approx(expected, rel=0.05)
 
 
 def test_holacracy_meeting_overhead_grows_with_meetings():

@@ -28,11 +28,13 @@ STORIES = (
     "Jackson",
     "Little",
     "Holacracy",
+    "Erlang-A",
     "Sah-Stiglitz",
     "Conservation",
     "Pattern: decisions",
     "Pattern: Graicunas",
     "Pattern: lead decay",
+    "Pattern: an adapting",
     "Calibration",
 )
 

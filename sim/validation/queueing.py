@@ -16,7 +16,7 @@ import numpy as np
 
 from sim import theory
 from sim.calendar import WORKING_HOURS_PER_DAY
-from sim.metrics import measured_decisions
+from sim.summary import measured_decisions
 from sim.validation.registry import CHECKS, SEEDS, Check, CheckResult, check, relative_result, scenario_model
 
 # (span of control, employees, requests per requester-hour, manager decisions per hour)
@@ -180,3 +180,40 @@ def holacracy_meeting_wait(interval_days: float = TACTICAL_INTERVAL_DAYS, days: 
         unit=" h",
     )
     return _failed(result, _too_few(len(times), MIN_MEETING_DECISIONS))
+
+
+# --------------------------------------------------------------------------- Erlang-A
+
+# (servers c, requests per hour in all, service rate mu, mean patience): loads 0.6, 1.0 and 1.6 per server.
+ERLANG_A_SETTINGS = ((5, 3.0, 1.0, 1.0), (5, 5.0, 1.0, 1.0), (5, 8.0, 1.0, 1.0))
+MIN_ABANDONED = 2_000  # fewer leave the abandonment share too noisy for the 5% tolerance
+
+
+def erlang_a_abandonment(servers: int, rate: float, service: float, patience_h: float, days: int = 3000) -> CheckResult:
+    """The shared inbox with impatient customers (validation/abandonment) vs Erlang-A's P(abandon)."""
+    overrides = {
+        "validation.servers": servers,
+        "validation.request_rate_per_hour": rate,
+        "validation.manager_service_rate_per_hour": service,
+        "validation.patience_mean_h": patience_h,
+        "horizon_days": days,
+    }
+    arrived = abandoned = 0
+    for seed in SEEDS:
+        summary = scenario_model("validation/abandonment", overrides, seed).run()
+        arrived += summary["inquiries"]
+        abandoned += summary["abandoned"]
+    expected = theory.erlang_a(rate, service, servers, 1.0 / patience_h)["p_abandon"]
+    load = rate / (servers * service)
+    result = relative_result(
+        f"Erlang-A: c {servers}, lambda {rate:g}/h, mu {service:g}/h, patience {patience_h:g} h",
+        abandoned / arrived,
+        expected,
+        note=f"rho {load:.1f}; {abandoned:,} of {arrived:,} left",
+    )
+    return _failed(result, None if abandoned >= MIN_ABANDONED else f"only {abandoned:,} abandoned (needs {MIN_ABANDONED:,})")
+
+
+for _setting in ERLANG_A_SETTINGS:
+    CHECKS.append(Check(f"Erlang-A abandonment: load {_setting[1] / (_setting[0] * _setting[2]):.1f}",
+                        partial(erlang_a_abandonment, *_setting)))

@@ -27,6 +27,7 @@ def sah_stiglitz(p: float = SCREEN_ACCEPT_GOOD) -> list[CheckResult]:
     total: Counter = Counter()
     overrides = {
         "horizon_days": 120,
+        "warmup_days": 0,  # every request counts: the acceptance share does not change with time
         "organization.span_of_control": 3,
         "policies.pricing_authority": "top",
         "decisions.screen_accept_good": p,
@@ -34,12 +35,21 @@ def sah_stiglitz(p: float = SCREEN_ACCEPT_GOOD) -> list[CheckResult]:
         "work.profitable_discount": 1.0,
         "work.max_discount": 1.0,
         "market.customized_share": 0.0,
+        # Requests from every level: quotes take a working day, so the e-commerce team is always full
+        # and helpers from every depth of the tree answer customers; chains stay as built.
+        "work.quote_hours": 8.0,
+        "policies.everyone_helps_customers": True,
+        "policies.adaptation": "none",
+        # Patient customers: none leaves mid-chain, so that which requests finish does not depend on
+        # how many screeners passed them.
+        "market.patience_median_h": 10_000.0,
     }
     for seed in SEEDS:
         model = scenario_model("baseline", overrides, seed)
         model.run()
         for decision in model.decisions:
-            if decision.decided_h is None or decision.kind != PRICE or not decision.good:
+            # Screened to the end: approved, or rejected by one screener (not dropped when its customer left).
+            if decision.outcome not in ("approved", "rejected") or decision.kind != PRICE or not decision.good:
                 continue
             n = len(decision.path)
             total[n] += 1
