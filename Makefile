@@ -1,5 +1,5 @@
 # make test: set up everything from nothing (venv, packages, browser, assets), then run the tests.
-# make run:  set up, then run the flagship size sweep and write its report.
+# make run:  set up, then run the flagship size sweeps (adapting and not) and write their reports and the README figure.
 # make bench: the performance figures, written to benchmarks/results.md (the README quotes a few).
 VENV := .venv
 BIN := $(VENV)/bin
@@ -24,7 +24,11 @@ assets:
 	tools/fetch_assets.sh
 
 run: $(READY)
-	$(BIN)/orgsim sweep experiments/size_sweep.toml --out results/size_sweep && $(BIN)/orgsim report results/size_sweep
+	$(BIN)/orgsim sweep experiments/size_sweep.toml --out results/size_sweep
+	$(BIN)/orgsim sweep experiments/size_sweep_rigid.toml --out results/size_sweep_rigid
+	$(BIN)/orgsim report results/size_sweep
+	$(BIN)/orgsim report results/size_sweep_rigid
+	$(BIN)/python tools/flagship_figure.py results/size_sweep results/size_sweep_rigid docs/figures/size_sweep
 
 bench: $(READY)
 	$(BIN)/python benchmarks/run.py
