@@ -10,8 +10,13 @@ structure:
    meeting. A remote decider gets it after an asynchronous hand-off.
 3. `done`: the decider has looked at it. A unit whose cooperation the hop asks
    for may refuse it (incentives and open conflicts pull apart), the decider
-   screens it (Sah & Stiglitz 1986), and an accepted decision moves on to the
-   next hop; after the last hop it is approved.
+   judges it (Sah & Stiglitz 1986), and the aggregation rule
+   (`decisions.aggregation`) says what the judgement does. Under the
+   hierarchy (the default) a rejection ends it and an accepted decision moves
+   on to the next hop; after the last hop it is approved. Under a polyarchy an
+   acceptance approves it at once and a rejection passes it on; under a
+   committee every hop votes and a quorum of the votes approves it (Csaszar
+   2013).
 4. `finish` records the outcome and tells the inquiry it serves (the market).
 
 `DecisionProcess` is also the task a decider's queue holds (`hours`, `done`),
@@ -21,7 +26,7 @@ so a decision's hop costs no dispatch on the way.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from math import exp, inf
+from math import ceil, exp, inf
 from typing import TYPE_CHECKING
 
 from sim.conflicts import open_conflict
@@ -29,6 +34,15 @@ from sim.records import VALIDATION, Decision
 
 if TYPE_CHECKING:
     from sim.agents import Employee
+
+
+def votes_needed(quorum: float, judges: int) -> int:
+    """Committee: how many of `judges` must accept, ceil(quorum x judges).
+
+    A hair below the product before rounding up: 0.28 x 25 is 7.000000000000001
+    in floating point, and a quorum of 28% of 25 judges is 7 votes, not 8.
+    """
+    return max(1, ceil(quorum * judges - 1e-9))
 
 
 def graicunas_relationships(reports: int) -> int:
@@ -70,9 +84,15 @@ class DecisionProcess:
 
     def __init__(self, model):
         self.model = model
+        decisions = model.params.decisions
         # How long a request handed to someone else waits until they look at it (their other work comes
         # first); none in the validation mode, which is a pure queueing network.
-        self.pickup_h = model.params.decisions.pickup_hours if model.source.handoff_delays else 0.0
+        self.pickup_h = decisions.pickup_hours if model.source.handoff_delays else 0.0
+        # How the judges on a path combine: None for the hierarchy, whose hops `done` judges itself (one
+        # draw, one test), so that the default costs one attribute check a hop and draws as it always has;
+        # otherwise the rule's method, which may end the decision at any hop.
+        self.pooled = {"hierarchy": None, "polyarchy": self._polyarchy, "committee": self._committee}[decisions.aggregation]
+        self.quorum = decisions.quorum
 
     def rate(self, employee: Employee, reports: int) -> float:
         """Decisions per hour this person can take; managers lose time to supervision (Graicunas)."""
@@ -156,9 +176,13 @@ class DecisionProcess:
         if gate_unit is not None and any(self.refuses(decision, gate_unit) for _ in range(hop.gate_teams)):
             self.refused(decision)
             return
-        if decision.screened and not self.screen(decision):
-            self.finish(decision, "rejected")
-            return
+        if decision.screened:
+            if self.pooled is None:  # hierarchy: every judge must accept, so one rejection ends it
+                if not self.screen(decision):
+                    self.finish(decision, "rejected")
+                    return
+            elif self.pooled(decision, index + 1 == len(path)):  # polyarchy or committee: the rule ended it
+                return
         index += 1
         if index == len(path):
             self.finish(decision, "approved")
@@ -181,6 +205,30 @@ class DecisionProcess:
         decisions = self.model.params.decisions
         accept = decisions.screen_accept_good if decision.good else decisions.screen_accept_bad
         return self.model.org_random.random() < accept
+
+    def _polyarchy(self, decision: Decision, last: bool) -> bool:
+        """Polyarchy (Sah & Stiglitz 1986): any judge may approve. An acceptance approves the decision at once
+        (the rest of the path never sees it); a rejection passes it on, and only the last judge's rejects it.
+        True when the decision ended here."""
+        if self.screen(decision):
+            self.finish(decision, "approved")
+            return True
+        if last:
+            self.finish(decision, "rejected")
+            return True
+        return False
+
+    def _committee(self, decision: Decision, last: bool) -> bool:
+        """Committee (Csaszar 2013): every judge on the path votes, so the decision visits every hop; after
+        the last vote it is approved when at least ceil(quorum x n) of the n judges accepted.
+        True when the decision ended here."""
+        if self.screen(decision):
+            decision.approvals += 1
+        if not last:
+            return False
+        needed = votes_needed(self.quorum, len(decision.path))
+        self.finish(decision, "approved" if decision.approvals >= needed else "rejected")
+        return True
 
     def refuses(self, decision: Decision, gate_unit: str) -> bool:
         """Does `gate_unit` refuse a cross-unit request? Incentives and open conflicts pull apart."""

@@ -57,7 +57,7 @@ class Decision:
     __slots__ = (
         "id", "kind", "requester", "created_h", "good", "inquiry", "then_price", "screened", "path",
         "hop_index", "hop_entered_h", "decided_h", "outcome", "via_meeting", "with_committee", "committee_chair",
-        "amount", "dropped",
+        "amount", "dropped", "approvals",
     )  # fmt: skip
 
     def __init__(self, id, kind, requester, created_h, good, inquiry=None, then_price=True, screened=True, amount=0.0):
@@ -79,6 +79,7 @@ class Decision:
         self.via_meeting = False
         self.with_committee = False  # refused by a unit and taken up by the committee
         self.committee_chair: int | None = None  # who chaired the meeting that decided it, if the committee did
+        self.approvals = 0  # judges who accepted it so far (counted under the committee rule only)
 
     def __repr__(self) -> str:
         return f"Decision(id={self.id}, kind={self.kind}, outcome={self.outcome}, hop {self.hop_index} of {len(self.path)})"

@@ -114,6 +114,10 @@ class DecisionSettings(Settings):
     graicunas_hours_coefficient: float = Field(5e-5, ge=0.0, le=1.0)
     screen_accept_good: float = Field(0.95, ge=0.0, le=1.0)
     screen_accept_bad: float = Field(0.5, ge=0.0, le=1.0)
+    # How the judges on a decision's path combine (Sah & Stiglitz 1986; Csaszar 2013): every one must
+    # accept (hierarchy), any one may (polyarchy), or a quorum of them (committee).
+    aggregation: Literal["hierarchy", "polyarchy", "committee"] = "hierarchy"
+    quorum: float = Field(0.5, gt=0.0, le=1.0)  # committee: the share of the path's judges who must accept
     conflict_resolution_hours: float = Field(1.0, gt=0.0, le=100.0)
     pickup_hours: float = Field(1.0, ge=0.0, le=100.0)
 

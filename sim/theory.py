@@ -4,7 +4,8 @@
   sojourn sum(1 / (mu_i - lambda_i)).
 - Meetings every T hours: a request arriving at a random time waits T/2.
 - Sah & Stiglitz (1986): a hierarchy of n screeners accepts with p**n, a
-  polyarchy with 1 - (1 - p)**n.
+  polyarchy with 1 - (1 - p)**n; a committee that needs k of n votes
+  (Csaszar 2013) with P[X >= k], X ~ Binomial(n, p).
 - Little's law: L = lambda * W.
 - Erlang-A (M/M/c+M; Palm 1943; Garnett, Mandelbaum & Reiman 2002): c servers,
   Poisson arrivals, exponential service and exponential patience; the share of
@@ -58,13 +59,36 @@ def meeting_wait(interval_h: float) -> float:
 
 
 def hierarchy_acceptance(p: float, screeners: int) -> float:
-    """Sah-Stiglitz: screeners in series all have to accept."""
+    """Sah-Stiglitz: screeners in series all have to accept.
+
+    Sah, R. K., Stiglitz, J. E. (1986), The architecture of economic systems:
+    hierarchies and polyarchies, AER 76(4): a project passes a hierarchy of n
+    bureaus, each accepting it with p, with p**n.
+    """
     return p**screeners
 
 
 def polyarchy_acceptance(p: float, screeners: int) -> float:
-    """Sah-Stiglitz: any one of the screeners accepting is enough."""
+    """Sah-Stiglitz: any one of the screeners accepting is enough.
+
+    Sah & Stiglitz (1986): a project is rejected by a polyarchy only when every
+    one of its n bureaus rejects it, so it passes with 1 - (1 - p)**n.
+    """
     return 1.0 - (1.0 - p) ** screeners
+
+
+def committee_acceptance(p: float, screeners: int, votes_needed: int) -> float:
+    """A committee of n independent screeners that approves with at least k acceptances: P[X >= k], X ~ Bin(n, p).
+
+    Sah & Stiglitz (1988), Committees, hierarchies and polyarchies, Economic
+    Journal 98(391); Csaszar, F. A. (2013), An efficient frontier in
+    organization design: organizational structure as a determinant of
+    exploration and exploitation, Organization Science 24(4). k = n is the
+    hierarchy (p**n), k = 1 the polyarchy (1 - (1 - p)**n).
+    """
+    from scipy.stats import binom  # imported where used: importing the theory stays cheap
+
+    return float(binom.sf(votes_needed - 1, screeners, p))
 
 
 def erlang_a(arrival_rate: float, service_rate: float, servers: int, patience_rate: float) -> dict[str, float]:

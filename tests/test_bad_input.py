@@ -45,6 +45,7 @@ BAD_SCENARIOS: dict[str, tuple[str | None, list[str]]] = {
     "bad_pricing_authority.toml": ("policies.pricing_authority", ["'top'", "'unit'", "'frontline'", "'ceo'"]),
     "bad_incentives.toml": ("policies.incentives", ["'sales_only'", "'integrated'", "'bonus'"]),
     "bad_inquiry_rate_mode.toml": ("market.inquiry_rate_mode", ["'per_employee'", "'fixed'", "'per_day'"]),
+    "bad_aggregation.toml": ("decisions.aggregation", ["'hierarchy'", "'polyarchy'", "'committee'", "'majority'"]),
     "organization_not_table.toml": ("organization", ["table", "employees", "got 5"]),
     "validation_not_table.toml": ("validation", ["table", "request_rate_per_hour"]),
     "validation_missing_key.toml": ("validation.manager_service_rate_per_hour", ["required", "missing"]),

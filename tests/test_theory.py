@@ -6,6 +6,7 @@ only what no check covers (formulas, the calendar, directions).
 """
 
 from functools import partial
+from itertools import product
 
 import numpy as np
 import pytest
@@ -16,12 +17,16 @@ from sim.validation import queueing, screening
 from tests.conftest import run_model
 
 # The same check functions on settings the registry does not run; the registry
-# already runs Jackson spans 2, 4, 7 and 10, a 5-day meeting cycle and p = 0.9.
+# already runs Jackson spans 2, 4, 7 and 10, a 5-day meeting cycle, p = 0.9 (hierarchy), p = 0.5 (polyarchy)
+# and p = 0.9 with quorum 0.5 (committee).
 MORE_SETTINGS = [
     validation.Check("Jackson network: span 3, 40 staff", partial(queueing.jackson_network, 3, 40, 0.05, 2.5)),
     validation.Check("Holacracy: meetings every day", partial(queueing.holacracy_meeting_wait, 1.0)),
     validation.Check("Holacracy: meetings every 10 days", partial(queueing.holacracy_meeting_wait, 10.0)),
     validation.Check("Sah-Stiglitz: p = 0.7", partial(screening.sah_stiglitz, 0.7)),
+    validation.Check("Sah-Stiglitz polyarchy: p = 0.3", partial(screening.polyarchy, 0.3)),
+    # Quorum 0.75 rounds up unevenly (2 of 2, 3 of 3, 3 of 4, 4 of 5): a wrong rounding fails a row.
+    validation.Check("Sah-Stiglitz committee: quorum 0.75, p = 0.7", partial(screening.committee, 0.7, 0.75)),
 ]
 
 
@@ -29,6 +34,22 @@ MORE_SETTINGS = [
 def test_check_passes(item):
     rows = validation.run_check(item)
     assert rows and all(row.passed for row in rows), "\n" + validation.format_table(rows)
+
+
+@pytest.mark.parametrize("p", [0.0, 0.3, 0.9, 1.0])
+@pytest.mark.parametrize("n", range(1, 7))
+def test_aggregation_formulas_against_enumeration(n, p):
+    # Every pattern of n independent accept/reject judgements, weighted by its probability.
+    accepted_by = {}  # number of acceptances -> probability
+    for votes in product((True, False), repeat=n):
+        k = sum(votes)
+        accepted_by[k] = accepted_by.get(k, 0.0) + p**k * (1 - p) ** (n - k)
+    assert sum(accepted_by.values()) == pytest.approx(1.0)
+    assert theory.hierarchy_acceptance(p, n) == pytest.approx(accepted_by.get(n, 0.0), abs=1e-12)
+    assert theory.polyarchy_acceptance(p, n) == pytest.approx(1 - accepted_by.get(0, 0.0), abs=1e-12)
+    for needed in range(1, n + 1):
+        tail = sum(prob for k, prob in accepted_by.items() if k >= needed)
+        assert theory.committee_acceptance(p, n, needed) == pytest.approx(tail, abs=1e-12)
 
 
 def test_the_general_manager_is_an_mm1_station():

@@ -31,7 +31,8 @@ The check modules, in the order of the table:
   L = lambda W at the general manager, each side measured; under holacracy a
   tension waits T/2 for its circle's next tactical meeting.
 - `screening`: Sah & Stiglitz (1986), a chain of n screeners accepts a good
-  request with p**n.
+  request with p**n, a polyarchy with 1 - (1 - p)**n, a committee needing k
+  of n votes with the binomial tail (`decisions.aggregation`).
 - `patterns`: conservation (every inquiry is converted, lost for one reason,
   or open); decisions slow down as a hierarchy grows; Graicunas's supervision
   load; lead decay (Oldroyd et al., HBR 2011).
