@@ -11,6 +11,10 @@
 4. The answer reaches the customer: is the lead still warm (lead decay), the
    price right, the product there, the local dealer willing? The inquiry
    ends in exactly one outcome.
+5. Money: a sale earns its revenue and its profit, the margin at list
+   (`market.margin_at_list`) less the discount and the dealer's share; an
+   approved infeasible customization fails in production, losing the sale
+   and costing `work.failed_customization_cost_share` of the order's value.
 
 Every customer has a patience: with no answer by then, the customer has
 walked away (`lost_slow`, at that moment). Staff notice on sight (an inquiry
@@ -154,6 +158,7 @@ class Market:
         if decision.kind == CUSTOMIZATION:
             # An infeasible customization approved by mistake fails when it is built.
             inquiry.product_ok = approved and decision.good
+            inquiry.build_fails = approved and not decision.good
             if approved and decision.then_price:
                 self._price(inquiry, decision.requester)
             else:
@@ -177,6 +182,10 @@ class Market:
         elif not inquiry.price_ok:
             self.close(inquiry, "lost_price")
         elif not inquiry.product_ok:
+            if inquiry.build_fails:
+                # The customer ordered; the infeasible customization fails in production: no sale, and a cost.
+                inquiry.profit = -inquiry.order_value * model.params.work.failed_customization_cost_share
+                model.profit += inquiry.profit
             self.close(inquiry, "lost_product")
         elif not channel.serves_locally(inquiry):
             self.close(inquiry, "lost_dealer")
@@ -186,6 +195,10 @@ class Market:
             model.dealer_share_paid += value * dealer_share
             inquiry.revenue = value * (1.0 - dealer_share)
             model.revenue += inquiry.revenue
+            # The margin at list less the discount (sold at the willingness to pay), less the dealer's share.
+            margin = model.params.market.margin_at_list - self.discount_needed(inquiry)
+            inquiry.profit = inquiry.order_value * margin - value * dealer_share
+            model.profit += inquiry.profit
             self.close(inquiry, "converted")
 
     def close(self, inquiry: Inquiry, outcome: str, when_h: float | None = None) -> None:

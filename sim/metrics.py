@@ -61,6 +61,8 @@ METRICS: dict[str, Metric] = {
     "conflict_resolution_time_mean_h": Metric("Conflict resolution time, mean", "h"),
     "revenue": Metric("Revenue", "currency"),
     "revenue_per_employee": Metric("Revenue per employee", "currency"),
+    "profit": Metric("Profit (margin after discounts and costs)", "currency"),
+    "profit_per_employee": Metric("Profit per employee", "currency"),
     "coordination_overhead_share": Metric("Coordination overhead (share of staff time)"),
     **{f"{kind}_conflicts": Metric(f"{kind.capitalize()} conflicts", integer=True) for kind in CONFLICT_KINDS},
     "departures": Metric("Departures", integer=True),
@@ -133,6 +135,10 @@ def revenue(model) -> float:
     return model.revenue
 
 
+def profit(model) -> float:
+    return model.profit
+
+
 def adaptations(model) -> int:
     return len(model.adaptation.events)
 
@@ -158,5 +164,6 @@ DAILY_REPORTERS = {
     "conflicts_open": conflicts_open,
     "backlog": backlog,
     "revenue": revenue,
+    "profit": profit,
     "adaptations": adaptations,
 }

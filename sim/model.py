@@ -49,7 +49,8 @@ class OrgModel(EventModel):
     __slots__ = (
         "params", "seed", "market_random", "org_random",
         "inquiries", "decisions", "conflicts", "decisions_today", "outcome_counts",
-        "revenue", "dealer_share_paid", "coordination_hours", "queued_jobs", "open_conflict_count", "departures",
+        "revenue", "profit", "dealer_share_paid", "coordination_hours", "queued_jobs", "open_conflict_count",
+        "departures",
         "market", "source", "decision_process", "units", "employees", "staff", "workforce", "committee", "channel",
         "structure", "adaptation", "datacollector", "measured_from",
     )  # fmt: skip
@@ -68,7 +69,7 @@ class OrgModel(EventModel):
         self.inquiries, self.decisions, self.conflicts = [], [], []
         self.decisions_today: list[float] = []
         self.outcome_counts = dict.fromkeys(metrics.OUTCOMES, 0)
-        self.revenue = self.dealer_share_paid = self.coordination_hours = 0.0
+        self.revenue = self.profit = self.dealer_share_paid = self.coordination_hours = 0.0
         self.queued_jobs = self.open_conflict_count = self.departures = 0
 
         # The company and how it works.

@@ -65,6 +65,7 @@ def inquiries_table(model) -> pa.Table:
             ),
             "outcome": pa.array([i.outcome for i in rows], pa.string()),
             "revenue": pa.array([i.revenue for i in rows], pa.float64()),
+            "profit": pa.array([i.profit for i in rows], pa.float64()),
         }
     )
 

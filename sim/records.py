@@ -44,6 +44,10 @@ class Inquiry:
     closed_h: float | None = None  # when its outcome was settled (an answer, or the customer walking away)
     outcome: str = "open"
     revenue: float = 0.0
+    # What the order earned after its discount, the dealer's share and a failed customization's cost
+    # (negative for a loss; 0 for an inquiry that bought nothing and cost nothing).
+    profit: float = 0.0
+    build_fails: bool = False  # an infeasible customization was approved: it fails if the order is built
 
 
 class Decision:

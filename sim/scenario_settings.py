@@ -94,6 +94,10 @@ class MarketSettings(Settings):
     customization_cost_mean: float = Field(0.10, gt=0.0, le=5.0)
     customization_cost_spread: float = Field(0.5, ge=0.0, le=3.0)
     customization_parts: int = Field(3, ge=1, le=20)
+    # What an order earns at list price after what it costs to make and to serve, as a share of its
+    # list-price value (docs/ODD.md §7.1): a discount d leaves V x (margin - d). The default equals
+    # `work.profitable_discount`, so a discount beyond that limit loses money.
+    margin_at_list: float = Field(0.15, ge=0.0, le=1.0)
 
 
 class WorkSettings(Settings):
@@ -104,6 +108,9 @@ class WorkSettings(Settings):
     max_discount: float = Field(0.25, ge=0.0, le=1.0)
     profitable_discount: float = Field(0.15, ge=0.0, le=1.0)
     customization_feasible_share: float = Field(0.6, ge=0.0, le=1.0)
+    # What an approved infeasible customization costs when it fails in production, as a share of the
+    # order's list-price value (the customer is lost on the product either way).
+    failed_customization_cost_share: float = Field(0.10, ge=0.0, le=5.0)
 
 
 class DecisionSettings(Settings):

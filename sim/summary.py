@@ -9,6 +9,9 @@ hours worked. Nothing improves because work is left unfinished:
 - a response, decision or resolution time counts every item: one still open
   at the end counts at its age then, and an inquiry whose customer walked away
   at the time it left (lower bounds, so that saturation can only raise them);
+- revenue and profit are sums over the inquiries (`Inquiry.revenue`,
+  `Inquiry.profit`: a sale's margin after its discount and the dealer's share,
+  or a failed customization's cost), per employee over the headcount now;
 - `utilization_max` is the highest busy share of any one person (work hours
   over the hours their calendar left them) or circle (tension time asked of
   its tactical meetings over their length), and `bottleneck` says who that is.
@@ -118,13 +121,14 @@ def summarize(model) -> dict:
     staff = len(model.employees)  # the headcount now: the scenario's size plus adaptation's hires
     inquiries = [i for i in model.inquiries if i.arrived_h >= t0]
     counts = dict.fromkeys(OUTCOMES, 0)
-    responses, revenue = [], 0.0
+    responses, revenue, profit = [], 0.0, 0.0
     for inquiry in inquiries:
         if inquiry.outcome != "open":
             counts[inquiry.outcome] += 1
         ended = inquiry.answered_h if inquiry.answered_h is not None else inquiry.closed_h
         responses.append((now if ended is None else ended) - inquiry.arrived_h)
         revenue += inquiry.revenue
+        profit += inquiry.profit
     closed = sum(counts.values())
     decisions = [d for d in model.decisions if d.created_h >= t0]
     decision_times = [(now if d.decided_h is None else d.decided_h) - d.created_h for d in decisions]
@@ -161,6 +165,8 @@ def summarize(model) -> dict:
         "conflict_resolution_time_mean_h": _mean(resolution),
         "revenue": revenue,
         "revenue_per_employee": revenue / staff,
+        "profit": profit,
+        "profit_per_employee": profit / staff,
         "coordination_overhead_share": coordination / staff_hours if staff_hours else math.nan,
         **{f"{kind}_conflicts": sum(c.kind == kind for c in conflicts) for kind in CONFLICT_KINDS},
         "departures": model.departures - since.departures,

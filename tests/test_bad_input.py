@@ -39,6 +39,7 @@ BAD_SCENARIOS: dict[str, tuple[str | None, list[str]]] = {
     "unknown_unit_in_shares.toml": ("organization.unit_shares.marketing", ["allowed here", "ecommerce", "logistics"]),
     "unit_shares_not_table.toml": ("organization.unit_shares", ["table", "got 3"]),
     "customized_share_above_one.toml": ("market.customized_share", ["less than or equal to 1", "1.5"]),
+    "margin_above_one.toml": ("market.margin_at_list", ["less than or equal to 1", "1.2"]),
     "unknown_structure.toml": ("organization.structure", ["hierarchy", "holacracy", "'matrix'"]),
     "invalid_toml_syntax.toml": (None, ["not valid TOML", "line 4"]),
     "duplicate_key.toml": (None, ["not valid TOML", "line 4"]),
@@ -127,6 +128,8 @@ def test_directory_instead_of_file(tmp_path: Path):
         ("organization.employees=abc", ["baseline.toml", "'organization.employees'", "integer", "'abc'"]),
         ("organization.employees=2", ["'organization.employees'", "greater than or equal to 8", "got 2"]),
         ("policies.incentives=bonus", ["'policies.incentives'", "'sales_only'", "'integrated'", "'bonus'"]),
+        ("market.margin_at_list=-0.1", ["'market.margin_at_list'", "greater than or equal to 0", "-0.1"]),
+        ("work.failed_customization_cost_share=-1", ["'work.failed_customization_cost_share'", "greater than or equal to 0", "-1"]),
         ("organization.structure=matrix", ["'organization.structure'", "hierarchy", "holacracy"]),
         # a key below a plain value
         ("organization.employees.x=5", ["'organization.employees.x'", "not a table"]),
