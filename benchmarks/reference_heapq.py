@@ -120,8 +120,6 @@ def simulate(
 
 def simulate_like(model, seed: int) -> dict:
     """Run the reference on the same tree, rates, horizon and warm-up as a validation-mode `model`."""
-    from sim.calendar import WORKING_HOURS_PER_DAY
-
     scenario = model.params
     validation = scenario.validation
     chains, stations = tree_of(model)
@@ -131,7 +129,7 @@ def simulate_like(model, seed: int) -> dict:
         validation.request_rate_per_hour,
         validation.manager_service_rate_per_hour,
         scenario.horizon_hours,
-        validation.warmup_days * WORKING_HOURS_PER_DAY,
+        scenario.warmup_hours,
         seed=seed,
     )
 

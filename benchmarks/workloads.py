@@ -40,11 +40,14 @@ def validation_network(days: int, seed: int = VALIDATION_SEED):
     from sim import load_scenario
     from sim.model import OrgModel
 
-    bundled = load_scenario("validation/queueing").validation
+    bundled_scenario = load_scenario("validation/queueing")
+    bundled = bundled_scenario.validation
     scenario = load_scenario(
         "validation/queueing",
         {
             "horizon_days": days,
+            # Short runs (the bytecode count) measure from the start: a warm-up must end before the horizon.
+            "warmup_days": bundled_scenario.warmup_days if days > bundled_scenario.warmup_days else 0,
             "validation.request_rate_per_hour": bundled.request_rate_per_hour * VALIDATION_SCALE,
             "validation.manager_service_rate_per_hour": bundled.manager_service_rate_per_hour * VALIDATION_SCALE,
         },
@@ -65,7 +68,8 @@ def company(scenario_name: str, structure: str, employees: int | None = None, da
     if employees is not None:
         overrides["organization.employees"] = employees
     if days is not None:
-        overrides["horizon_days"] = days
+        # `days` simulated days from the start: the cost of a run is its days, whether measured or warm-up.
+        overrides.update(horizon_days=days, warmup_days=0)
     return load_scenario(scenario_name, overrides)
 
 

@@ -61,6 +61,8 @@ def draw(adaptive: Path, rigid: Path, out_stem: Path) -> list[Path]:
         ax.grid(alpha=0.3)
         if metric == "utilization_max":
             ax.axhline(1.0, color="#555555", linewidth=0.8)
+        if metric == "decision_time_mean_h":
+            ax.set_yscale("log")  # the saturated companies' hours would flatten everyone else's curve
     for ax in axes[1]:
         ax.set_xlabel("employees")
     axes[0][0].legend(fontsize=7)
