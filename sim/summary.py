@@ -23,7 +23,7 @@ import math
 
 import numpy as np
 
-from sim.calendar import WORKING_DAYS_PER_MONTH, WORKING_HOURS_PER_DAY
+from sim.calendar import EPSILON_H, WORKING_DAYS_PER_MONTH, WORKING_HOURS_PER_DAY
 from sim.metrics import CONFLICT_KINDS, OUTCOMES
 
 
@@ -105,7 +105,10 @@ def utilization(model, since: Baseline) -> tuple[float, str]:
     minutes = model.params.holacracy.tension_minutes
     for circle in circles(model):
         taken, held = since.tensions.get(id(circle), (0, 0))
-        meetings_h = (circle.tactical.count_until(now) - held) * circle.tactical.duration_h
+        # Tensions are counted at their meeting's start; a meeting that starts at the very end has run (its
+        # event came before the end), one that starts at the warm-up's end runs after the baseline: so the
+        # meetings in the window are those starting in [t0, now], and none takes more than its time box.
+        meetings_h = (circle.tactical.count_until(now + EPSILON_H) - held) * circle.tactical.duration_h
         if meetings_h > 0:
             share = (circle.tensions_taken - taken) * minutes / 60.0 / meetings_h
             if share > best:

@@ -10,6 +10,14 @@ narrower role policy on purpose. A decision beyond the role's policy but within
 the circle's limits, or one that meets role ambiguity, is a tension for the
 next tactical meeting; governance meetings widen the policy after repeated
 tensions, make standing agreements with other units and resolve conflicts.
+
+A tactical meeting is time-boxed (Holacracy Constitution v4.1, art. 4.2 leaves
+triage to the facilitator; here it is first raised, first taken): each tension
+takes `holacracy.tension_minutes`, so a meeting of `tactical_meeting_hours`
+takes up at most floor(hours x 60 / tension_minutes) tensions, each decided
+when its turn in the meeting ends; the rest wait for the next meeting.
+A circle's core members elect a rep link who is not its lead link (art. 2.5.1):
+`elect_rep_link`.
 """
 
 from __future__ import annotations
@@ -17,7 +25,7 @@ from __future__ import annotations
 import math
 
 from sim.authority import limits_for, schedule
-from sim.calendar import WORKING_HOURS_PER_DAY, Recurrence
+from sim.calendar import EPSILON_H, WORKING_HOURS_PER_DAY, Recurrence
 from sim.conflicts import open_conflict, resolve_conflict
 from sim.decisions import Hop
 from sim.records import PRICE, Decision
@@ -38,6 +46,7 @@ class Circle:
         self.unit = unit
         self.members = list(members)
         self.lead_link = self.members[0]
+        self.rep_link = None  # elected by `elect_rep_link` once roles are assigned; none in a circle of one
         tactical_h = settings.tactical_interval_days * WORKING_HOURS_PER_DAY
         governance_h = settings.governance_interval_days * WORKING_HOURS_PER_DAY
         # Spread circles over the days of the cycle so they do not all meet at once.
@@ -57,6 +66,7 @@ class Circle:
         self.price_tensions = 0
         self.cross_tensions: dict[str, int] = {}
         self.tactical_pending = False
+        self.tactical_held_h = -math.inf  # the start of the last tactical meeting held
         self.governance_pending = False
         self.pricing_holder = self.members[1] if len(self.members) > 1 else self.members[0]
 
@@ -70,19 +80,64 @@ class Circle:
         """A decision this circle must take together: wait for the next tactical meeting."""
         self.tensions.append(decision)
         if not self.tactical_pending:
-            self.tactical_pending = True
-            self.structure.model.at_next_meeting(self.tactical, self.hold_tactical)
+            self._call_tactical()
+
+    def _call_tactical(self) -> None:
+        """Schedule the next tactical meeting: the first window that starts after now, and never again one
+        already held (a meeting's start is "now" while it runs, and `Recurrence.next_start`'s rounding
+        tolerance would otherwise give it back)."""
+        self.tactical_pending = True
+        model = self.structure.model
+        start = self.tactical.next_start(model.time + EPSILON_H)
+        if start <= self.tactical_held_h + EPSILON_H:
+            start = self.tactical_held_h + self.tactical.interval_h
+        model.schedule_at(start, self.hold_tactical)
 
     def hold_tactical(self, _=None) -> None:
-        """Take up every tension raised since the last meeting, in order."""
+        """Take up as many waiting tensions as the meeting's time box holds, first raised first.
+
+        Each takes `tension_minutes`: the k-th is decided at the meeting's start
+        + k x tension_minutes (k = 1, 2, ...), when its turn ends. Tensions the
+        box leaves over, and those raised during the meeting, wait for the next one.
+        """
         self.tactical_pending = False
-        tensions, self.tensions = self.tensions, []
+        model = self.structure.model
+        self.tactical_held_h = model._time
+        minutes = model.params.holacracy.tension_minutes
+        box = tensions_per_meeting(self.tactical.duration_h, minutes)
+        tensions = self.tensions[:box]
+        del self.tensions[:box]
+        # Counted at the meeting's start, as the meeting they belong to (`sim.summary.utilization`).
         self.tensions_taken += len(tensions)
-        decide = self.structure.model.decision_process.done
-        for decision in tensions:
-            decision.via_meeting = True
-            self.structure.on_decided_in_meeting(decision, self)
-            decide(self, decision, 0.0)  # the meeting's time is in every member's calendar
+        start, turn_h = model._time, minutes / 60.0
+        for k, decision in enumerate(tensions, 1):
+            model.schedule_at(start + k * turn_h, self._take_up, decision)
+        if self.tensions:
+            self._call_tactical()
+
+    def _take_up(self, decision: Decision) -> None:
+        """A tension's turn in the meeting has ended: the circle decides it."""
+        decision.via_meeting = True
+        self.structure.on_decided_in_meeting(decision, self)
+        self.structure.model.decision_process.done(self, decision, 0.0)  # the meeting's time is in every calendar
+
+    # -------------------------------------------------------------- roles
+
+    def elect_rep_link(self):
+        """The rep link (Holacracy Constitution v4.1, art. 2.5.1): elected by the circle's core members, and not
+        its lead link. The election is a deterministic rule, no random draw: of the members other than the
+        lead link, the one holding the fewest roles so far, ties to the lowest id. A circle of one person has
+        no rep link (None)."""
+        candidates = [m for m in self.members if m is not self.lead_link]
+        self.rep_link = min(candidates, key=lambda m: (len(m.roles), m.unique_id)) if candidates else None
+        if self.rep_link is not None:
+            self.rep_link.roles.append("rep_link")
+        return self.rep_link
+
+    def core_links(self) -> list:
+        """Who of this circle sits in its super-circle as a core member (art. 2.3.1): the lead link and the
+        rep link."""
+        return [self.lead_link] if self.rep_link is None else [self.lead_link, self.rep_link]
 
     # -------------------------------------------------------------- governance meetings
 
@@ -112,6 +167,11 @@ class Circle:
         conflicts, self.conflicts = self.conflicts, []
         for conflict in conflicts:
             resolve_conflict(model, conflict, self.lead_link.unique_id)
+
+
+def tensions_per_meeting(meeting_h: float, tension_minutes: float) -> int:
+    """How many tensions one tactical meeting's time box holds: floor(meeting_h x 60 / tension_minutes)."""
+    return math.floor(meeting_h * 60.0 / tension_minutes + 1e-9)
 
 
 def pricing_hop(model, decision: Decision, grantor) -> Hop:
@@ -155,6 +215,7 @@ def split_circle(structure, circle: Circle, index: int) -> Circle:
     new = Circle(structure, f"{circle.unit}-{len(siblings) + 1}", circle.unit, moving, index)
     new.limits, new.policy, new.agreements = dict(circle.limits), dict(circle.policy), set(circle.agreements)
     circle.members = stay
+    circle.rep_link = None  # the structure's role assignment elects both circles' rep links again
     if circle.pricing_holder not in stay:
         circle.pricing_holder = stay[1] if len(stay) > 1 else stay[0]
     for member in stay + moving:

@@ -10,6 +10,11 @@ on the requesting side): a role holder decides it where the circle has a
 standing agreement with the requester's unit, the circle's tactical meeting
 where it has none, the anchor circle beyond the circle's limit.
 
+Each circle's lead link and its rep link (an elected member who is not the
+lead link; Holacracy Constitution v4.1, art. 2.5.1) are core members of the
+anchor circle (art. 2.3.1): they sit in its meetings, and its overloaded
+roles take fillers from them.
+
 An overloaded role holder adapts: the anchor's governance delegates its
 authority to the circles; a large circle splits in two (a new lead link and
 meetings); a small one gives the role a second filler.
@@ -48,10 +53,10 @@ class Holacracy(Structure):
             circles = split_into_circles(self, unit, max_size, len(self.circles))
             self.circles.extend(circles)
             self.circles_of_unit[unit.name] = circles
-        lead_links = [c.lead_link for c in self.circles]
-        # Anyone else in management (an integrator or deputy hired before a reorganization) joins the anchor.
-        others = [e for e in model.units["management"].members if e is not general_manager]
-        self.anchor = Circle(self, "anchor", "management", [general_manager, *others, *lead_links], len(self.circles))
+        # Anyone else in management (an integrator or deputy hired before a reorganization) joins the anchor;
+        # the circles' lead links and rep links join it when roles are assigned (`_assign_roles`).
+        self.anchor_others = [e for e in model.units["management"].members if e is not general_manager]
+        self.anchor = Circle(self, "anchor", "management", [general_manager, *self.anchor_others], len(self.circles))
         self.anchor.pricing_holder = general_manager
         self.anchor.limits = dict.fromkeys(self.anchor.limits, UNLIMITED)
         self.anchor.policy = dict(self.anchor.limits)
@@ -69,23 +74,27 @@ class Holacracy(Structure):
         self._assign_roles(general_manager)
 
     def _assign_roles(self, general_manager) -> None:
-        self.meetings: dict[int, list[Recurrence]] = {}
-        for circle in self.circles:
+        """Roles in every circle, the rep link elections, the anchor's core members and everyone's meetings."""
+        sub_circles = [circle for circle in self.circles if circle is not self.anchor]
+        for circle in sub_circles:
             for member in circle.members:
-                self.meetings.setdefault(member.unique_id, []).extend([circle.tactical, circle.governance])
-                if circle is not self.anchor:
-                    member.circle = circle
-                    member.roles = [FUNCTION_ROLE.get(circle.unit, circle.unit)]
+                member.circle = circle
+                member.roles = [FUNCTION_ROLE.get(circle.unit, circle.unit)]
+            circle.lead_link.roles.append("lead_link")
+            circle.pricing_holder.roles.append("pricing" if circle.unit == "ecommerce" else "domain_keeper")
+            circle.elect_rep_link()  # not the lead link (art. 2.5.1); none in a circle of one
+        # Art. 2.3.1: each sub-circle's lead link and rep link are core members of the super-circle.
+        links = [member for circle in sub_circles for member in circle.core_links()]
+        self.anchor.members = [general_manager, *self.anchor_others, *links]
         for member in self.anchor.members:
             if member.circle is None:
                 member.circle, member.roles = self.anchor, ["anchor_member"]
         general_manager.circle = self.anchor
-        general_manager.roles = ["anchor_lead_link"]
+        general_manager.roles = ["anchor_lead_link", "lead_link"]
+        self.meetings: dict[int, list[Recurrence]] = {}
         for circle in self.circles:
-            circle.lead_link.roles.append("lead_link")
-            if circle is not self.anchor:
-                circle.pricing_holder.roles.append("pricing" if circle.unit == "ecommerce" else "domain_keeper")
-                circle.lead_link.roles.append("rep_link")
+            for member in circle.members:
+                self.meetings.setdefault(member.unique_id, []).extend([circle.tactical, circle.governance])
 
     def meetings_of(self, employee) -> list[Recurrence]:
         return self.meetings.get(employee.unique_id, [])
@@ -163,10 +172,10 @@ class Holacracy(Structure):
         return self.model.adaptation.add_fillers(person, circle.members)
 
     def split(self, circle: Circle) -> None:
-        """A new circle from half of `circle`: its lead link joins the anchor; everyone's meetings change."""
+        """A new circle from half of `circle`: both elect rep links again, the new lead link and rep link join
+        the anchor; everyone's meetings change."""
         new = split_circle(self, circle, len(self.circles))
         self.circles.insert(len(self.circles) - 1, new)  # the anchor stays last
-        self.anchor.members.append(new.lead_link)
         self._assign_roles(self.anchor.members[0])
         self.model.refresh_calendars()
 
@@ -177,7 +186,7 @@ class Holacracy(Structure):
         anchor = circle_box(self.anchor)
         boxes = [anchor if c is self.anchor else circle_box(c, parent=anchor.key) for c in self.circles]
         note = (
-            "Each disc is a circle, sized by its members; the anchor circle (general manager and every lead link) "
-            "sits in the middle."
+            "Each disc is a circle, sized by its members; the anchor circle (general manager, every lead link and "
+            "rep link) sits in the middle."
         )
         return OrgChart("circles", "Circles", "radial", note, boxes)
