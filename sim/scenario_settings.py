@@ -173,9 +173,16 @@ class ConflictSettings(Settings):
 
 
 class HybridSettings(Settings):
-    """`[hybrid]`: the clash between a holacratic circle and the hierarchy around it."""
+    """`[hybrid]`: the clash between a holacratic circle and the hierarchy around it.
 
-    culture_clash_probability: float = Field(0.15, ge=0.0, le=1.0)
+    A crossing of the boundary to a unit clashes with probability
+    cultural_distance x clash_at_full_distance x exp(-crossings so far per e-commerce member / familiarity_crossings)
+    (docs/ODD.md §7.14): more distance, more clashes; shared experience wears them down.
+    """
+
+    cultural_distance: float = Field(0.5, ge=0.0, le=1.0)
+    clash_at_full_distance: float = Field(0.4, ge=0.0, le=1.0)
+    familiarity_crossings: float = Field(60.0, gt=0.0, le=1e9)
 
 
 class ReorganizationSettings(Settings):
@@ -211,6 +218,10 @@ class HolacracySettings(Settings):
                 raise ValueError(
                     f"{kind}_meeting_hours must be shorter than {kind}_interval_days x {WORKING_HOURS_PER_DAY:g} h"
                 )
+        # A tactical meeting is time-boxed: it must have time for one tension, or tensions would wait forever.
+        # (The same rounding as sim.structures.circles.tensions_per_meeting, which must give at least 1.)
+        if self.tactical_meeting_hours * 60.0 / self.tension_minutes + 1e-9 < 1.0:
+            raise ValueError("tactical_meeting_hours x 60 must be at least tension_minutes (time for one tension)")
         return self
 
 

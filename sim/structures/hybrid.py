@@ -5,10 +5,14 @@ to the circle's meetings, as in a holacracy. Everything that crosses the
 boundary follows the chain of command, from the circle's lead link upward.
 Each crossing can clash with the other culture: a culture conflict between
 e-commerce and the other unit, which lowers their cooperation like any open
-conflict until the common manager resolves it.
+conflict until the common manager resolves it. The chance grows with the
+cultural distance between the two and falls as the pair gains shared
+experience (crossings so far): see `clash_probability`.
 """
 
 from __future__ import annotations
+
+import math
 
 from sim.authority import limits_for, schedule
 from sim.conflicts import open_conflict
@@ -40,6 +44,13 @@ class Hybrid(Hierarchy):
                 member.decision_rate = model.decision_process.rate(member, 0)
                 member.limits = dict(staff)
         self._assign_circle_roles()
+        # Exposure of each pair (e-commerce, unit): crossings so far and the culture conflicts they
+        # opened. Kept on the structure, so a reorganization (a new structure object) starts afresh.
+        # Experience is a person's: the pair's crossings are shared among the e-commerce staff who make
+        # them, so a big company does not grow familiar faster than a small one.
+        self.crossers = max(1, len(unit.members))
+        self.crossings = dict.fromkeys(CUSTOMIZATION_UNITS, 0)
+        self.clashes = dict.fromkeys(CUSTOMIZATION_UNITS, 0)
 
     def _assign_circle_roles(self) -> None:
         self.meetings = {}
@@ -99,10 +110,25 @@ class Hybrid(Hierarchy):
         self._assign_circle_roles()
         self.model.refresh_calendars()
 
+    def clash_probability(self, unit_name: str) -> float:
+        """The chance that the next crossing to `unit_name` opens a culture conflict.
+
+        d x c x exp(-n / F): d the cultural distance, c the chance at full distance with no shared
+        experience, n the pair's crossings so far per e-commerce member and F `familiarity_crossings`
+        (docs/ODD.md §7.14).
+        """
+        hybrid = self.model.params.hybrid
+        familiarity = math.exp(-self.crossings[unit_name] / self.crossers / hybrid.familiarity_crossings)
+        return hybrid.cultural_distance * hybrid.clash_at_full_distance * familiarity
+
     def _culture_clash(self, requester, boundary) -> None:
+        """A customization request crosses to each approving unit; one uniform draw per crossing."""
         model = self.model
         for unit_name in CUSTOMIZATION_UNITS:
-            if model.org_random.random() < model.params.hybrid.culture_clash_probability:
+            chance = self.clash_probability(unit_name)
+            self.crossings[unit_name] += 1
+            if model.org_random.random() < chance:
+                self.clashes[unit_name] += 1
                 other = model.units[unit_name].head
                 open_conflict(model, "culture", "ecommerce", unit_name, (boundary, other))
 
