@@ -18,6 +18,7 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
+matplotlib.rcParams["svg.hashsalt"] = "orgsim"  # the same figure gives the same SVG: no churn in git
 import matplotlib.pyplot as plt  # noqa: E402
 
 from sim.batch.store import read_runs  # noqa: E402
@@ -72,7 +73,7 @@ def draw(adaptive: Path, rigid: Path, out_stem: Path) -> list[Path]:
     written = []
     for suffix in (".png", ".svg"):
         path = out_stem.with_suffix(suffix)
-        figure.savefig(path, dpi=110)
+        figure.savefig(path, dpi=110, metadata={"Date": None} if suffix == ".svg" else None)
         written.append(path)
     plt.close(figure)
     return written
