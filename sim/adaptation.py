@@ -130,7 +130,7 @@ class Adaptation:
             for principal, worked_h, since in list(self._busy.values()):
                 self.review_busy(principal)  # the next review's starting point
                 office = [principal, *principal.deputies]
-                available = sum(now - since - (m.calendar.hours_until(now) - m.calendar.hours_until(since)) for m in office)
+                available = sum(m.calendar.open_hours(since, now) for m in office)
                 busy = (_office_worked(principal) - worked_h) / available if available > 0 else 0.0
                 if busy >= settings.busy_share:
                     self._relieve(principal, busy)

@@ -101,3 +101,7 @@ class Calendar:
     def hours_until(self, horizon_h: float) -> float:
         """Meeting hours one member spends before `horizon_h`."""
         return sum(r.count_until(horizon_h) * r.duration_h for r in self.recurrences)
+
+    def open_hours(self, start_h: float, end_h: float) -> float:
+        """Hours between `start_h` and `end_h` that the calendar leaves free for work (its windows taken out)."""
+        return end_h - start_h - (self.hours_until(end_h) - self.hours_until(start_h))

@@ -98,7 +98,7 @@ def utilization(model, since: Baseline) -> tuple[float, str]:
         return math.nan, who
     for worker in workers(model):
         # Blocked hours in the window by the calendar as it stands now (a calendar can change mid-run).
-        available = window - (worker.calendar.hours_until(now) - worker.calendar.hours_until(since.time_h))
+        available = worker.calendar.open_hours(since.time_h, now)
         busy = worker.worked_h - since.worked.get(id(worker), 0.0)
         if available > 0 and busy / available > best:
             best, who = busy / available, describe(worker)
