@@ -9,6 +9,7 @@ employees x ticks.
 from __future__ import annotations
 
 from collections import deque
+from heapq import heappush
 from math import inf, log
 
 import mesa
@@ -69,24 +70,27 @@ class Worker(mesa.Agent):
             hours = task.hours(self, item)
         calendar = self.calendar
         end = model._time + hours if calendar.always_open else calendar.finish_time(model._time, hours)
-        model.schedule_at(end, self._finish_event, (task, item, hours))
+        # model.schedule_at written out (the same event): a call here would be paid on every hop.
+        heappush(model._events, (end, next(model._event_order), self._finish_event, (task, item, hours)))
 
     def _finish(self, job) -> None:
         task, item, hours = job
-        model = self.model
         self.busy = False
-        model.queued_jobs -= 1
         self.worked_h += hours
         task.done(self, item, hours)
-        if self.busy:
+        model = self.model
+        if self.busy:  # what followed came back to this worker
+            model.queued_jobs -= 1
             return
         queue = self.queue
         if queue:
-            model.queued_jobs -= 1  # counted again by submit
+            model.queued_jobs -= 2  # the finished item, and the next one, which submit counts again
             if self.overloaded_since is not None and len(queue) <= self.alarm_at:
                 model.adaptation.relieved(self)
             self.submit(*queue.popleft())
-        elif self.inbox is not None:
+            return
+        model.queued_jobs -= 1
+        if self.inbox is not None:
             self.inbox.take(self)
 
 
@@ -117,7 +121,14 @@ class Employee(Worker):
         taken in turn, so that an office of equals shares its work evenly."""
         office = (self, *self.deputies)
         turn = self.office_turn = (self.office_turn + 1) % len(office)
-        return min(office[turn:] + office[:turn], key=_backlog)
+        chosen, least = self, inf
+        for member in office[turn:] + office[:turn]:
+            backlog = len(member.queue) + member.busy
+            if backlog < least:
+                if backlog == 0:  # nobody has less: the search is over (a large office is searched often)
+                    return member
+                chosen, least = member, backlog
+        return chosen
 
     @property
     def skill(self) -> float:
@@ -159,7 +170,3 @@ class Customer(mesa.Agent):
     def __init__(self, model, region: int):
         super().__init__(model)
         self.region = region
-
-
-def _backlog(worker: Worker) -> int:
-    return worker.backlog

@@ -123,12 +123,12 @@ class DecisionProcess:
         if hop.decider is requester:
             requester.submit(self, decision)  # the requester decides alone: nothing to hand over
         elif hop.queue_of is None or self.pickup_h:
-            self._enter(decision, hop)
+            self.enter(decision, hop)
         else:
-            hop.queue_of.submit(self, decision)  # the plain case of _enter, written out
+            hop.queue_of.submit(self, decision)  # the plain case of enter, written out
         return decision
 
-    def _enter(self, decision: Decision, hop: Hop) -> None:
+    def enter(self, decision: Decision, hop: Hop) -> None:
         """Hand the decision to a hop's decider (see `done` for the plain case, written out)."""
         model = self.model
         decision.hop_entered_h = model._time
@@ -162,7 +162,7 @@ class DecisionProcess:
         Called when a manager or role holder reaches the decision in its queue
         (after `hours` of work), or when a circle's meeting takes it up (no
         hours of its own): this is where a manager decides. Every hop of every
-        decision comes here, so the plain case of `_enter` is written out.
+        decision comes here, so the plain case of `enter` is written out.
         """
         model = self.model
         model.coordination_hours += hours
@@ -191,7 +191,7 @@ class DecisionProcess:
         hop = path[index]
         decider = hop.queue_of
         if decider is None or self.pickup_h:
-            self._enter(decision, hop)
+            self.enter(decision, hop)
         else:
             decision.hop_entered_h = model._time
             decider.submit(self, decision)

@@ -3,7 +3,9 @@
 Everything that happens in a run is an event: a callback and one argument due
 at a model time (in working hours). `schedule_at` puts an event on the heap;
 Mesa's `run_until`, `run_for` and `step` (one working hour) pop them in time
-order, ties in the order they were scheduled. Nothing else touches the heap.
+order, ties in the order they were scheduled. Nothing else touches the heap,
+but `Worker.submit`, which pushes its finish event as `schedule_at` would
+(once per hop of every decision, where the call would cost more than the push).
 
 Mesa's own event list is not used: its events compare in Python, which costs
 an order of magnitude more per event than a tuple in `heapq`

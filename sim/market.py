@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from sim.agents import Customer
 from sim.calendar import WORKING_HOURS_PER_DAY
+from sim.decisions import DecisionProcess
 from sim.inbox import Inbox
 from sim.randomness import below
 from sim.records import CUSTOMIZATION, PRICE, Inquiry
@@ -36,6 +37,7 @@ from sim.records import CUSTOMIZATION, PRICE, Inquiry
 class Market:
     """The customers of one model and what becomes of their inquiries: the model's usual source of work."""
 
+    decision_process = DecisionProcess  # how decisions move (the validation mode's networks use a leaner one)
     decision_rate = None  # deciders work at their own pace (the validation mode fixes one rate)
     staff_turn_over = True
     organization_adapts = True  # under policies.adaptation = "adaptive" (the validation mode never adapts)

@@ -31,7 +31,6 @@ from sim.channel import Channel
 from sim.committee import Committee
 from sim.company import assign_calendars, hire
 from sim.adaptation import Adaptation
-from sim.decisions import DecisionProcess
 from sim.events import EventModel
 from sim.market import Market
 from sim.randomness import stream
@@ -75,7 +74,7 @@ class OrgModel(EventModel):
         # The company and how it works.
         self.market = Market(self)
         self.source = self.market if params.validation is None else VALIDATION_SOURCES[params.validation.kind](self)
-        self.decision_process = DecisionProcess(self)
+        self.decision_process = self.source.decision_process(self)
         self.adaptation = Adaptation(self)
         self.units, self.employees = hire(self)
         self.workforce = Workforce(self)

@@ -14,16 +14,40 @@ and nobody leaves the company.
 
 from __future__ import annotations
 
-from math import log
+from math import inf, log
 
+from sim.decisions import DecisionProcess
 from sim.inbox import Inbox
-from sim.randomness import below
-from sim.records import VALIDATION
+from sim.records import VALIDATION, Decision
+
+
+class QueueingDecisions(DecisionProcess):
+    """The decision lifecycle of a pure queueing network: a request needs the top, so no unit's
+    cooperation is asked for (no refusal gate); it is not screened, and no customer can drop it. The
+    end of a hop is then only a move to the next queue: `DecisionProcess.done` without the tests that
+    cannot apply (the same outcome, event for event; this is the loop `make bench` times)."""
+
+    def done(self, decider, decision, hours: float) -> None:
+        model = self.model
+        model.coordination_hours += hours
+        index = decision.hop_index + 1
+        path = decision.path
+        if index == len(path):
+            self.finish(decision, "approved")
+            return
+        decision.hop_index = index
+        hop = path[index]
+        if hop.queue_of is None:  # a circle's meeting, a remote decider
+            self.enter(decision, hop)
+        else:
+            decision.hop_entered_h = model._time
+            hop.queue_of.submit(self, decision)
 
 
 class QueueingNetwork:
     """Poisson decision requests from every employee without reports."""
 
+    decision_process = QueueingDecisions
     staff_turn_over = False
     organization_adapts = False
     handoff_delays = False
@@ -33,6 +57,7 @@ class QueueingNetwork:
         self.decision_rate = model.params.validation.manager_service_rate_per_hour
         self.requesters: list = []
         self.rate = 0.0  # requests per hour from all requesters together
+        self.requester_bits = 0  # bits of one draw of a requester's index
 
     def measured(self, since_h: float) -> dict:
         return {}
@@ -41,15 +66,29 @@ class QueueingNetwork:
         model = self.model
         self.requesters = [e for e in model.employees if not e.reports and e.unit != "management"]
         self.rate = model.params.validation.request_rate_per_hour * len(self.requesters)
+        self.requester_bits = len(self.requesters).bit_length()
         model.schedule_at(model.market_random.expovariate(self.rate), self.request)
 
     def request(self, _=None) -> None:
-        """One request from a requester drawn at random; the next arrival is drawn now."""
+        """One request from a requester drawn at random, for the top, handed to its first decider; the next
+        arrival is drawn now. This runs once per request, so draws and the hand-over are written out."""
         model = self.model
         draw = model.market_random
-        requester = self.requesters[below(draw, len(self.requesters))]
-        model.decision_process.request(VALIDATION, requester, True)
-        # Random.expovariate(self.rate) written out (the same number): this runs once per request.
+        requesters = self.requesters
+        # below(draw, len(requesters)), the same draw
+        bits = draw.getrandbits(self.requester_bits)
+        while bits >= len(requesters):
+            bits = draw.getrandbits(self.requester_bits)
+        decision = Decision(len(model.decisions), VALIDATION, requesters[bits], model._time, True, None, True, False, inf)
+        model.decisions.append(decision)
+        hop = (path := model.structure.decision_path(decision))[0]
+        decision.path = path
+        process = model.decision_process
+        if hop.queue_of is None:  # a circle's meeting, a remote decider
+            process.enter(decision, hop)
+        else:
+            hop.queue_of.submit(process, decision)
+        # Random.expovariate(self.rate), the same number
         model.schedule_at(model._time - log(1.0 - draw.random()) / self.rate, self.request)
 
 
@@ -89,6 +128,7 @@ class AbandonmentQueue:
     `orgsim validate` can check the share who abandon against Erlang-A (`theory.erlang_a`).
     """
 
+    decision_process = DecisionProcess
     staff_turn_over = False
     organization_adapts = False
     handoff_delays = False

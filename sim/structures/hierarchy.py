@@ -21,6 +21,7 @@ a deputy.
 from __future__ import annotations
 
 from collections import Counter
+from math import inf
 
 from sim.authority import limits_for, schedule
 from sim.conflicts import RESOLVE
@@ -44,7 +45,7 @@ class Hierarchy(Structure):
         model = self.model
         self._chains: dict[int, tuple] = {}  # employee id -> managers above
         self._common: dict[tuple[int, int], object] = {}  # (id, id) -> lowest common manager
-        self._paths: dict[tuple[int, int], tuple[Hop, ...]] = {}  # (requester id, grantor id) -> hops
+        self._paths: dict[tuple[int, int] | int, tuple[Hop, ...]] = {}  # (requester id, grantor id), or requester id for the top -> hops
         span = model.params.organization.span_of_control
         general_manager = model.units["management"].members[0]
         general_manager.level = 0
@@ -123,6 +124,12 @@ class Hierarchy(Structure):
         requester = decision.requester
         if decision.kind == CUSTOMIZATION:
             return self.customization_path(requester, decision)
+        if decision.amount == inf:  # beyond every limit (a validation request): the top grants it, the same path each time
+            key = requester.unique_id
+            path = self._paths.get(key)
+            if path is None:
+                path = self._paths[key] = tuple(self.climb(requester, self.line_of_authority(requester)[-1]))
+            return path
         grantor = self.grantor(requester, decision.kind, decision.amount)
         key = (requester.unique_id, grantor.unique_id)
         path = self._paths.get(key)
