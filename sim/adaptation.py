@@ -154,6 +154,21 @@ class Adaptation:
             where = worker.circle.name if getattr(worker, "circle", None) is not None else worker.unit
             self.events.append(AdaptationEvent(now, kind, worker.unique_id, worker.unit, where))
 
+    def decisions_through(self, person) -> list[tuple]:
+        """(decision, index of `person`'s hop) for every decision created over the last `overload_days`
+        whose path passes through `person`: what its office was asked to do during the overload."""
+        model = self.model
+        since = model.time - model.params.adaptation.overload_days * WORKING_HOURS_PER_DAY
+        asked = []
+        for decision in reversed(model.decisions):  # in order of creation: the window is at the end
+            if decision.created_h < since:
+                break
+            for index, hop in enumerate(decision.path):
+                if hop.decider is person:
+                    asked.append((decision, index))
+                    break
+        return asked
+
     # ------------------------------------------------------------------ what the structures do
 
     def delegate(self, person, kind: str) -> bool:
@@ -213,7 +228,7 @@ class Adaptation:
         model = self.model
         organization = model.params.organization
         mean_skill = organization.skill_mean - (0.0 if unit == "ecommerce" else organization.other_units_skill_gap)
-        skill = min(1.0, max(0.0, model.org_random.gauss(mean_skill, organization.skill_sd)))
+        skill = min(1.0, max(0.0, model.people_random.gauss(mean_skill, organization.skill_sd)))
         person = Employee(model, unit, skill)
         person.hired_h = model.time
         person.level, person.manager, person.roles = level, manager, [role]

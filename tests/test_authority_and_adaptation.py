@@ -152,3 +152,24 @@ def test_a_large_circle_splits_under_lasting_overload():
     assert all(m.circle is new for m in new.members)
     assert math.isclose(sum(len(c.members) for c in model.structure.circles_of_unit["ecommerce"]),
                         len(model.units["ecommerce"].members))
+
+
+def test_the_choice_of_relief_follows_the_overloads_work_not_the_queue_of_the_moment():
+    """A head that granted most of what it was asked over the overload delegates, though a busy-share
+    review finds its queue empty at that moment (a snapshot of the queue would have hired deputies)."""
+    model = _model(organization__employees=1000, policies__pricing_authority="unit")
+    head = model.units["ecommerce"].head
+    staff = _staff_with_lead(model)
+    model._time = 24.0  # day 3: the window of overload_days (3) holds every decision below
+    for n in range(12):
+        decision = model.decision_process.request(PRICE, staff, True, None, True, 0.05)
+        assert decision.path[-1].decider is head  # the head grants it under the "unit" schedule
+        model.decisions[n].created_h = 1.0 + n
+    head.queue.clear()
+    assert model.adaptation.decisions_through(head)
+    assert model.structure.relieve(head) == "delegation"
+    assert all(report.limits[PRICE] == head.own_limits[PRICE] for report in head.reports)
+    old = model.decisions[0]
+    old.created_h = -100.0  # before the window: no longer counted
+    model.decisions[:] = [old]
+    assert model.adaptation.decisions_through(head) == []

@@ -196,19 +196,21 @@ class Hierarchy(Structure):
         conflicts meet only at it; else hire deputies (slack resources)."""
         granted: Counter = Counter()
         between: set[frozenset] = set()  # unit pairs that meet here only because it is their common manager
-        waiting = [item for _, item in person.queue]
-        for item in waiting:
-            if isinstance(item, Conflict):
-                between.add(frozenset((item.unit_a, item.unit_b)))
-                continue
-            hop = item.path[item.hop_index]
-            if item.hop_index == len(item.path) - 1 or hop.gate_unit is not None:
+        adaptation = self.model.adaptation
+        # What the office was asked over the overload (not the queue of the moment, which a review may
+        # find empty or a burst may fill with one kind): each decision by its place on the path.
+        asked = adaptation.decisions_through(person)
+        conflicts = [item for _, item in person.queue if isinstance(item, Conflict)]
+        for item in conflicts:
+            between.add(frozenset((item.unit_a, item.unit_b)))
+        for item, index in asked:
+            hop = item.path[index]
+            if index == len(item.path) - 1 or hop.gate_unit is not None:
                 granted[item.kind] += 1
             elif item.kind == CUSTOMIZATION and person.limits.get(CUSTOMIZATION, 0.0) >= item.amount:
                 # It could grant it but only relays it: the units meet nowhere lower.
                 between |= {frozenset((item.requester.unit, hop.gate_unit)) for hop in item.path if hop.gate_unit}
-        adaptation = self.model.adaptation
-        if granted and sum(granted.values()) * 2 >= len(waiting):
+        if granted and sum(granted.values()) * 2 >= len(asked) + len(conflicts):
             if adaptation.delegate(person, granted.most_common(1)[0][0]):
                 return "delegation"
         new_links = {pair for pair in between if len(pair) == 2} - self.lateral.keys()
