@@ -6,6 +6,8 @@
 - `store`: the run table on disk (one small Parquet part file per batch, written atomically).
 - `sweep`: ties them together: run what is missing, record failures, show progress.
 - `manifest`: what was run, with what code and packages, where and when (`manifest.json`).
+- `versions`: one experiment per results folder (its content hash), later versions in `vN/`.
+- `guards`: clean stops on SIGTERM/SIGHUP, no orphan workers, per-run time and memory limits.
 """
 
 from sim.batch.experiment import Experiment, ExperimentError, load_experiment

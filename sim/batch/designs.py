@@ -20,6 +20,9 @@ sample matrix is kept for the sensitivity analysis.
 from __future__ import annotations
 
 import itertools
+import json
+import math
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,25 +55,28 @@ def sample_matrix(kind: str, parameters: dict[str, list], samples: int, seed: in
     # SALib seeds numpy's legacy global generator in some samplers; keep the caller's state intact.
     state = np.random.get_state()
     try:
-        if kind == "lhs":
-            from SALib.sample import latin
-
-            return latin.sample(problem, samples, seed=seed)
-        if kind == "morris":
-            from SALib.sample import morris
-
-            return morris.sample(problem, samples, num_levels=levels, seed=seed)
-        if kind == "sobol":
-            import warnings
-
-            from SALib.sample import sobol
-
-            with warnings.catch_warnings():
-                # SALib warns when samples is not a power of 2; the design is still valid.
-                warnings.simplefilter("ignore")
-                return sobol.sample(problem, samples, calc_second_order=second_order, seed=seed)
+        with warnings.catch_warnings():
+            # SALib and numpy warn (e.g. samples not a power of 2): the design is still valid, and a
+            # sweep's terminal shows its own lines only.
+            warnings.simplefilter("ignore")
+            return _sample(kind, problem, samples, seed, levels, second_order)
     finally:
         np.random.set_state(state)
+
+
+def _sample(kind: str, problem: dict, samples: int, seed: int, levels: int, second_order: bool) -> np.ndarray:
+    if kind == "lhs":
+        from SALib.sample import latin
+
+        return latin.sample(problem, samples, seed=seed)
+    if kind == "morris":
+        from SALib.sample import morris
+
+        return morris.sample(problem, samples, num_levels=levels, seed=seed)
+    if kind == "sobol":
+        from SALib.sample import sobol
+
+        return sobol.sample(problem, samples, calc_second_order=second_order, seed=seed)
     raise ValueError(f"unknown design kind {kind!r}")
 
 
@@ -83,6 +89,30 @@ def expected_points(kind: str, n_keys: int, samples: int, second_order: bool = F
     if kind == "sobol":
         return samples * (2 * n_keys + 2 if second_order else n_keys + 2)
     raise ValueError(kind)
+
+
+def design_size(kind: str, parameters: dict[str, list], samples: int | None, second_order: bool = False) -> int:
+    """How many points a design spec makes, computed without building it (for the --max-runs guard)."""
+    if kind == "grid":
+        return math.prod(len(values) for values in parameters.values())
+    return expected_points(kind, len(parameters), samples or 0, second_order)
+
+
+def duplicate_points(scenarios: list[dict]) -> dict[int, int]:
+    """point -> the earlier point it repeats, for design points whose resolved scenarios are identical.
+
+    Values are compared after validation and rounding: a grid's `[20, 20.0]`, or two
+    sampled points whose integer keys round alike, are the same scenario (and run key).
+    """
+    first: dict[str, int] = {}
+    repeats: dict[int, int] = {}
+    for index, scenario in enumerate(scenarios):
+        text = json.dumps(scenario, sort_keys=True, separators=(",", ":"), default=str)
+        if text in first:
+            repeats[index] = first[text]
+        else:
+            first[text] = index
+    return repeats
 
 
 def make_design(kind: str, parameters: dict[str, list], *, samples: int | None = None, seed: int = 0,

@@ -5,22 +5,66 @@ whatever order they finish, keeping only a bounded window of tasks in flight
 (a sweep's task list is never materialized on the workers at once). Results do
 not depend on the backend or the number of workers: each run is a pure
 function of its resolved scenario and seed.
+
+A run that raised is the run's failure (`execute` returns it as `failed`). A run
+lost to the machinery (its pool worker died, the pool broke, a Dask worker or
+the scheduler went away) is not: it is run again, up to `MAX_ATTEMPTS` times in
+all, and if it is lost every time it is yielded as `lost`, which a sweep does
+not store (the next sweep runs it again).
 """
 
 from __future__ import annotations
 
+import functools
+import logging
 import multiprocessing
 import os
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 
+from sim.batch.guards import init_worker
+
+MAX_ATTEMPTS = 3  # tries of a run whose worker is lost before it is given up (not stored) for this sweep
+LOST = "lost"
 WORKER_DIED = "WorkerDied: the worker process running this run died (memory? killed?)"
+
+
+class BackendLost(RuntimeError):
+    """The Dask scheduler went away mid-sweep; the message is one user-facing line."""
 
 
 def _failed(error: str) -> dict:
     return {"status": "failed", "metrics": {}, "error": error, "elapsed_s": float("nan"), "timeseries": None}
+
+
+def _lost(error: str) -> dict:
+    return {**_failed(error), "status": LOST}
+
+
+def _one_line(error: BaseException) -> str:
+    return f"{type(error).__name__}: {' '.join(str(error).split())}"
+
+
+def _task_id(task) -> str:
+    return str(getattr(task, "key", id(task)))
+
+
+def _marked(fn: Callable, folder: str, task):
+    """Run `fn(task)` in a pool worker, with a file in `folder` saying it runs meanwhile.
+
+    When the pool breaks, the runs with a file were running and are charged an
+    attempt; the others were only queued, and go again without a charge.
+    """
+    marker = Path(folder) / _task_id(task)
+    marker.touch()
+    try:
+        return fn(task)
+    finally:
+        marker.unlink(missing_ok=True)
 
 
 def _mp_context():
@@ -33,17 +77,27 @@ def _mp_context():
 
 
 def _terminate_workers(pool: ProcessPoolExecutor) -> None:
-    for process in list(getattr(pool, "_processes", {}).values()):  # no public API before Python 3.14
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public API before Python 3.14
+    for process in processes:
         try:
             process.terminate()
         except (OSError, AttributeError):
+            pass
+    for process in processes:
+        # Wait for them, so no worker outlives the sweep; SIGKILL what does not stop in time.
+        try:
+            process.join(5)
+            if process.is_alive():
+                process.kill()
+                process.join(5)
+        except (OSError, AttributeError, AssertionError, ValueError):
             pass
 
 
 class ProcessPoolBackend:
     """A pool of local worker processes (forkserver or spawn; never fork: Mesa and threads)."""
 
-    def __init__(self, workers: int | None = None, max_attempts: int = 3):
+    def __init__(self, workers: int | None = None, max_attempts: int = MAX_ATTEMPTS):
         self.workers = workers or os.cpu_count() or 1
         self.max_attempts = max_attempts
 
@@ -51,13 +105,18 @@ class ProcessPoolBackend:
         return {"backend": "processes", "workers": self.workers}
 
     def map_unordered(self, fn: Callable, tasks: Iterable) -> Iterator[tuple]:
+        with tempfile.TemporaryDirectory(prefix="orgsim-running-") as running:
+            yield from self._map(functools.partial(_marked, fn, running), Path(running), tasks)
+
+    def _map(self, fn: Callable, running: Path, tasks: Iterable) -> Iterator[tuple]:
         pending = iter(tasks)
         window = 4 * self.workers
         retry: list = []  # tasks whose worker died, to resubmit
         attempts: dict[int, int] = {}
         context = _mp_context()
         while True:
-            pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+            pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=init_worker,
+                                       initargs=(os.getpid(),))
             in_flight: dict = {}
             broken = False
             try:
@@ -76,24 +135,26 @@ class ProcessPoolBackend:
                             result = future.result()
                         except BrokenProcessPool:
                             broken = True
-                            attempts[id(task)] = attempts.get(id(task), 0) + 1
-                            if attempts[id(task)] >= self.max_attempts:
-                                yield task, _failed(WORKER_DIED)
-                            else:
-                                retry.append(task)
+                            in_flight[future] = task  # with the others in flight: run again below
                             continue
                         except Exception as error:  # noqa: BLE001 - e.g. a result that cannot be pickled
-                            result = _failed(f"{type(error).__name__}: {' '.join(str(error).split())}")
+                            result = _failed(_one_line(error))
                         yield task, result
                     if broken:
                         # Every run still in flight died with the pool: run them again on a new one.
-                        for future, task in in_flight.items():
-                            attempts[id(task)] = attempts.get(id(task), 0) + 1
-                            if attempts[id(task)] >= self.max_attempts:
-                                yield task, _failed(WORKER_DIED)
+                        lost = list(in_flight.values())
+                        in_flight.clear()
+                        for task in lost:
+                            marker = running / _task_id(task)
+                            if not marker.exists():
+                                retry.append(task)  # only queued: not its fault
+                                continue
+                            marker.unlink()
+                            attempts[_task_id(task)] = attempts.get(_task_id(task), 0) + 1
+                            if attempts[_task_id(task)] >= self.max_attempts:
+                                yield task, _lost(WORKER_DIED)
                             else:
                                 retry.append(task)
-                        in_flight.clear()
                         break
             finally:
                 if in_flight and not broken:
@@ -105,8 +166,10 @@ class ProcessPoolBackend:
 class DaskBackend:
     """A Dask distributed cluster: an existing scheduler's address, or a LocalCluster started here."""
 
-    def __init__(self, address: str | None = None, local_workers: int | None = None, retries: int = 2):
+    def __init__(self, address: str | None = None, local_workers: int | None = None, retries: int = 2,
+                 max_attempts: int = MAX_ATTEMPTS):
         self.address = address
+        self.max_attempts = max_attempts
         self.local_workers = local_workers
         self.retries = retries
         self._client = None
@@ -144,13 +207,19 @@ class DaskBackend:
 
         self.start()
         client = self._client
+        # A lost scheduler is told in one line (BackendLost), not in the client's logged tracebacks.
+        client_log = logging.getLogger("distributed.client")
+        level = client_log.level
+        client_log.setLevel(logging.CRITICAL)
         try:
             pending = iter(tasks)
+            retry: list = []  # tasks lost to the cluster, to submit again
+            attempts: dict = {}
             in_flight: dict = {}
             completed = as_completed()
 
             def submit_one() -> bool:
-                task = next(pending, None)
+                task = retry.pop() if retry else next(pending, None)
                 if task is None:
                     return False
                 future = client.submit(fn, task, key=f"orgsim-run-{task.key}-{os.urandom(4).hex()}", retries=self.retries, pure=False)
@@ -164,20 +233,38 @@ class DaskBackend:
                 while len(in_flight) < window and submit_one():
                     pass
 
-            top_up()
-            checked = time.monotonic()
-            for future in completed:
-                task = in_flight.pop(future.key)
-                try:
-                    result = future.result()
-                except Exception as error:  # noqa: BLE001 - e.g. KilledWorker after repeated worker deaths
-                    result = _failed(f"{type(error).__name__}: {' '.join(str(error).split())}")
-                future.release()
-                yield task, result
-                if time.monotonic() - checked > 5.0:
-                    top_up()
-                    checked = time.monotonic()
-                else:
-                    submit_one()
+            try:
+                top_up()
+                checked = time.monotonic()
+                for future in completed:
+                    task = in_flight.pop(future.key)
+                    try:
+                        result = future.result()
+                    except Exception as error:  # noqa: BLE001 - `execute` never raises: the cluster lost the run
+                        if client.status != "running":
+                            raise OSError(f"the client is {client.status}") from None
+                        attempts[task.key] = attempts.get(task.key, 0) + 1
+                        future.release()
+                        if attempts[task.key] < self.max_attempts:
+                            retry.append(task)
+                            submit_one()
+                            continue
+                        result = _lost(_one_line(error))
+                    future.release()
+                    yield task, result
+                    if time.monotonic() - checked > 5.0:
+                        top_up()
+                        checked = time.monotonic()
+                    else:
+                        submit_one()
+            except (OSError, TimeoutError, RuntimeError) as error:
+                # The scheduler went away (connection closed, client shut down): nothing more will finish.
+                for task in in_flight.values():
+                    yield task, _lost(_one_line(error))
+                raise BackendLost(
+                    f"the Dask scheduler {self.address or '(LocalCluster)'} was lost ({_one_line(error)}); "
+                    f"finished runs are stored: run the same command again to resume"
+                ) from None
         finally:
             self.close()
+            client_log.setLevel(level)

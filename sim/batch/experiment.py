@@ -24,7 +24,7 @@ naming the file and the key (the CLI prints it and exits with code 2).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -37,7 +37,7 @@ from pydantic import (
     model_validator,
 )
 
-from sim.batch.designs import Design, make_design, replication_seeds
+from sim.batch.designs import Design, design_size, duplicate_points, make_design, replication_seeds
 from sim.metrics import HEADLINE_METRICS
 from sim.scenario import (
     SCENARIO_SCHEMA,
@@ -51,6 +51,7 @@ from sim.scenario import (
 from sim.settings_schema import SettingsSchema, table_class, union_members
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+MAX_RUNS = 100_000  # default of `orgsim sweep --max-runs`: a bigger design is refused before it is built
 
 
 class ExperimentError(ScenarioError):
@@ -103,6 +104,14 @@ class ExperimentSpec(BaseModel):
     set_: dict[str, Any] = Field(default_factory=dict, alias="set")
     design: DesignSpec
 
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, name: str) -> str:
+        # The name is the default results folder (results/<name>): "." or ".." would write outside it.
+        if set(name) == {"."}:
+            raise ValueError(f"{name!r} is not a folder name; use letters, digits, '_', '-' or '.'")
+        return name
+
     @field_validator("metrics")
     @classmethod
     def _known_metrics(cls, metrics: list[str] | None) -> list[str] | None:
@@ -131,6 +140,7 @@ class Experiment:
     design: Design
     scenarios: list[dict]  # per design point: the validated scenario (model_dump), seed not yet set
     seeds: list[int]  # per replication
+    repeats: dict[int, int] = field(default_factory=dict)  # point -> earlier identical point (with dedupe)
 
     @property
     def name(self) -> str:
@@ -211,14 +221,31 @@ def _describe_point(point: dict[str, Any]) -> str:
     return ", ".join(f"{k}={v!r}" for k, v in point.items())
 
 
-def load_experiment(path: str | Path) -> Experiment:
-    """Read and validate an experiment file and every design point's scenario; raise ExperimentError."""
+def _check_size(path: Path, spec: ExperimentSpec, max_runs: int) -> None:
+    """Refuse a design of more than `max_runs` runs, counted from the spec before anything is built."""
+    design = spec.design
+    points = design_size(design.kind, design.parameters, design.samples, design.second_order)
+    runs = points * spec.replications
+    if runs > max_runs:
+        raise ExperimentError(
+            f"{path}: the design makes {points:,} points x {spec.replications:,} replications = {runs:,} runs, "
+            f"more than the limit of {max_runs:,}; pass --max-runs {runs} to run it anyway"
+        )
+
+
+def load_experiment(path: str | Path, *, max_runs: int = MAX_RUNS, dedupe: bool = False) -> Experiment:
+    """Read and validate an experiment file and every design point's scenario; raise ExperimentError.
+
+    A design of more than `max_runs` runs is refused before it is built; design points
+    that resolve to the same scenario are refused unless `dedupe` (then each runs once).
+    """
     path = Path(path)
     raw = _read_toml(path)
     try:
         spec = ExperimentSpec.model_validate(raw)
     except ValidationError as error:
         raise ExperimentError(EXPERIMENT_SCHEMA.error_line(str(path), error)) from None
+    _check_size(path, spec, max_runs)
 
     fixed = flatten_overrides(spec.set_)
     for table, keys in (("set", fixed), ("design.parameters", spec.design.parameters)):
@@ -259,4 +286,13 @@ def load_experiment(path: str | Path) -> Experiment:
         except ScenarioError as error:
             raise ExperimentError(str(error)) from None
         scenarios.append(scenario.model_dump(mode="json"))
-    return Experiment(path, spec, raw, scenario_path, design, scenarios, replication_seeds(spec.seed, spec.replications))
+    repeats = duplicate_points(scenarios)
+    if repeats and not dedupe:
+        point, first = next(iter(repeats.items()))
+        raise ExperimentError(
+            f"{path}: design points {first} ({_describe_point(design.points[first])}) and {point} "
+            f"({_describe_point(design.points[point])}) are the same scenario after validation and rounding "
+            f"({len(repeats)} repeats in all); remove them, or pass --dedupe to run each scenario once"
+        )
+    seeds = replication_seeds(spec.seed, spec.replications)
+    return Experiment(path, spec, raw, scenario_path, design, scenarios, seeds, repeats)

@@ -76,7 +76,8 @@ def _design_section(experiment: Experiment) -> dict:
 class Manifest:
     """`DIR/manifest.json`: what was run, with what, where and when (rewritten atomically)."""
 
-    def __init__(self, path: Path, experiment: Experiment, backend: dict):
+    def __init__(self, path: Path, experiment: Experiment, backend: dict, identity: dict | None = None):
+        """`identity`: the experiment's content hash and the folder's version (see `sim.batch.versions`)."""
         self.path = path
         previous = {}
         if path.exists():
@@ -84,6 +85,8 @@ class Manifest:
                 previous = json.loads(path.read_text())
             except (OSError, ValueError):
                 previous = {}
+        if not isinstance(previous, dict):
+            previous = {}  # not a manifest this code wrote: start its history afresh
         self.data = {
             "experiment": {
                 "name": experiment.name,
@@ -91,12 +94,14 @@ class Manifest:
                 "content": experiment.raw,
                 "scenario_file": str(experiment.scenario_path),
             },
+            **(identity or {}),
             "root_seed": experiment.spec.seed,
             "replications": experiment.spec.replications,
             "replication_seeds": experiment.seeds,
             "metrics": list(experiment.metrics),
             "design": _design_section(experiment),
-            "runs_total": experiment.n_runs,
+            "runs_total": experiment.n_runs - len(experiment.repeats) * len(experiment.seeds),
+            "repeated_points": {str(point): first for point, first in experiment.repeats.items()},
             "created": previous.get("created", _now()),
             "sessions": previous.get("sessions", []),
         }

@@ -12,7 +12,9 @@ part, and orphans are dropped on the next open.
 The dataset always reads as one row per run key: `repair` (run on open) keeps
 the best row of a key (ok over failed, then the newest) and rewrites the parts
 that held the others, and deletes the hidden temporary files a killed writer
-left; `drop_failed` removes failed rows before a retry. One sweep writes to a
+left; `drop_failed` removes failed rows before a retry. `add` refuses a key
+already stored (`DuplicateRun`), and `read_runs` keeps one row per key even
+in a folder a crash left with two. One sweep writes to a
 folder at a time: `RunStore.lock` holds an exclusive lock on `DIR/.lock`.
 """
 
@@ -126,8 +128,21 @@ def read_dataset(directory: str | Path, columns: list[str] | None = None) -> pa.
 
 
 def read_runs(results_dir: str | Path) -> pa.Table:
-    """The run table of a sweep (one row per run key)."""
-    return read_dataset(Path(results_dir) / "runs")
+    """The run table of a sweep: one row per run key, even where a crash left a key twice
+    (the ok row over a failed one, then the newest), so no run is ever counted twice."""
+    table = read_dataset(Path(results_dir) / "runs")
+    if table.num_rows == 0 or pc.count_distinct(table.column("run_key")).as_py() == table.num_rows:
+        return table
+    best: dict[str, tuple[int, int]] = {}  # key -> (rank, row)
+    for row, (key, status) in enumerate(zip(table.column("run_key").to_pylist(), table.column("status").to_pylist())):
+        rank = 1 if status == OK else 0
+        if key not in best or rank >= best[key][0]:
+            best[key] = (rank, row)
+    return table.take(sorted(row for _, row in best.values()))
+
+
+class DuplicateRun(ValueError):
+    """A run key already stored was added again (a bug upstream: the store keeps one row per key)."""
 
 
 class RunStore:
@@ -144,6 +159,7 @@ class RunStore:
         self._series: list[pa.Table] = []
         self._last_flush = time.monotonic()
         self._lock_file = None
+        self._keys: set[str] | None = None  # keys stored, read at the first `add`
         self.runs_dir.mkdir(parents=True, exist_ok=True)
 
     def lock(self) -> None:
@@ -242,10 +258,22 @@ class RunStore:
 
     # ------------------------------------------------------------------ adding
 
-    def add(self, row: dict, timeseries: pa.Table | None = None) -> None:
+    def add(self, row: dict, timeseries: pa.Table | None = None, *, flush: bool = True) -> None:
+        """Buffer one finished run (DuplicateRun when its key is stored already); flush when due
+        (unless `flush` is false: the caller counts the run first, then calls `flush_if_due`)."""
+        if self._keys is None:
+            self._keys = set(self.statuses())
+        if row["run_key"] in self._keys:
+            raise DuplicateRun(f"{self.runs_dir}: run {row['run_key']} is stored already")
+        self._keys.add(row["run_key"])
         self._rows.append(row)
         if timeseries is not None and timeseries.num_rows:
             self._series.append(timeseries)
+        if flush:
+            self.flush_if_due()
+
+    def flush_if_due(self) -> None:
+        """Write the buffered runs when there are `flush_rows` of them or `flush_seconds` have passed."""
         if len(self._rows) >= self.flush_rows or time.monotonic() - self._last_flush >= self.flush_seconds:
             self.flush()
 

@@ -1,7 +1,10 @@
 """One run of a sweep, as executed on a worker (a pool process or a Dask worker).
 
 `execute` never raises for a model error: it returns a `failed` result with
-the error text, so one bad run cannot stop a sweep.
+the error text, so one bad run cannot stop a sweep. A run over its wall-time
+or memory limit (`Task.timeout_s`, `Task.memory_mb`) fails the same way, with
+the limit in its error. Warnings (numpy's, e.g. the mean of an empty slice)
+stay inside the worker: a sweep's terminal shows its own lines only.
 """
 
 from __future__ import annotations
@@ -9,7 +12,10 @@ from __future__ import annotations
 import gc
 import time
 import traceback
+import warnings
 from dataclasses import dataclass
+
+from sim.batch.guards import RunTimeout, run_limits
 
 GC_AFTER_S = 0.2  # collect garbage after runs longer than this (a collection costs a few ms)
 
@@ -25,6 +31,8 @@ class Task:
     scenario: dict
     metrics: tuple[str, ...]
     timeseries: bool = False
+    timeout_s: float | None = None  # wall-time limit of the run (None: none)
+    memory_mb: int | None = None  # address-space limit of the worker during the run (None: none)
 
 
 def _error_text(error: BaseException) -> str:
@@ -57,6 +65,23 @@ def execute(task: Task) -> dict:
     """Run one task; return {status, metrics, error, elapsed_s, timeseries}."""
     started = time.perf_counter()
     try:
+        with warnings.catch_warnings(), run_limits(task.timeout_s, task.memory_mb):
+            warnings.simplefilter("ignore")
+            result = _execute(task, started)
+        if not task.timeout_s or result["elapsed_s"] <= task.timeout_s:
+            return result
+        raise RunTimeout  # the timer's interrupt was swallowed (e.g. in a finalizer); the limit still holds
+    except RunTimeout:
+        error = f"RunTimeout: the run took longer than {task.timeout_s:g} s (raise --run-timeout)"
+    except MemoryError:
+        gc.collect()
+        error = f"MemoryError: the run needed more than {task.memory_mb} MB (raise --run-memory)"
+    return {"status": "failed", "metrics": {}, "error": error, "elapsed_s": time.perf_counter() - started,
+            "timeseries": None}
+
+
+def _execute(task: Task, started: float) -> dict:
+    try:
         from sim.model import OrgModel
         from sim.scenario import Scenario
 
@@ -80,6 +105,8 @@ def execute(task: Task) -> dict:
             "elapsed_s": time.perf_counter() - started,
             "timeseries": series,
         }
+    except (RunTimeout, MemoryError):
+        raise  # `execute` names the limit
     except Exception as error:  # noqa: BLE001 - a failing run is recorded, not raised
         return {
             "status": "failed",

@@ -45,7 +45,8 @@ def sensitivity(ok: pd.DataFrame, manifest: dict, design: pd.DataFrame | None, m
     means = ok.groupby("point")[metrics].mean()
     rows = []
     for metric in metrics:
-        Y = means[metric].reindex(design["point"]).to_numpy(dtype=float)
+        # A deduplicated point (`--dedupe`) has the runs of the earlier point it repeats (`run_point`).
+        Y = means[metric].reindex(design.get("run_point", design["point"])).to_numpy(dtype=float)
         if not np.isfinite(Y).all():
             notes.append(f"{metric}: skipped (a design point has no finite value: failed, missing or NaN runs)")
             continue
