@@ -1,11 +1,15 @@
 """Writing a run's results: summary.json and one Parquet table per kind of record.
 
 Every file is written to a temporary name in the same folder and renamed, so a
-crash or a kill never leaves a half-written result.
+crash or a kill never leaves a half-written result; files get the mode the
+user's umask gives (0644 under umask 022), as any program's files do.
+`orgsim run --out` goes further (`sim.run_folder`): the whole folder is
+written aside and renamed into place.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -16,10 +20,31 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 
+class NonFiniteResult(ValueError):
+    """A result holds inf where a number belongs (JSON has no Infinity); the message is one line."""
+
+
+@functools.cache
+def file_mode() -> int:
+    """The mode a new file gets under the process's umask (0o644 under 022)."""
+    umask = None
+    try:  # Linux shows it without changing it
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                umask = int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    if umask is None:  # elsewhere: read by setting and restoring it
+        umask = os.umask(0o022)
+        os.umask(umask)
+    return 0o666 & ~umask
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(handle, file_mode())  # mkstemp makes 0600: collaborators must read results too
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
@@ -36,13 +61,27 @@ def atomic_write_table(path: Path, table: pa.Table) -> None:
     atomic_write_bytes(path, sink.getvalue().to_pybytes())
 
 
-def _json_safe(value):
-    return None if isinstance(value, float) and math.isnan(value) else value
+def _json_safe(key: str, value):
+    """NaN (a metric with nothing to measure) becomes null; inf is refused: it means a value overflowed."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, float) and math.isinf(value):
+        raise NonFiniteResult(f"summary value '{key}' is {value} (a sum overflowed): summary.json is not written")
+    if isinstance(value, dict):
+        return {k: _json_safe(f"{key}.{k}", v) for k, v in value.items()}
+    return value
 
 
-def write_summary(path: Path, summary: dict) -> None:
-    text = json.dumps({k: _json_safe(v) for k, v in summary.items()}, indent=2)
-    atomic_write_bytes(path, (text + "\n").encode())
+def summary_text(summary: dict, provenance: dict | None = None) -> str:
+    """summary.json's text: the metrics, then where they came from (if given); NonFiniteResult on inf."""
+    data = {k: _json_safe(k, v) for k, v in summary.items()}
+    if provenance is not None:
+        data["provenance"] = _json_safe("provenance", provenance)
+    return json.dumps(data, indent=2, allow_nan=False) + "\n"
+
+
+def write_summary(path: Path, summary: dict, provenance: dict | None = None) -> None:
+    atomic_write_bytes(path, summary_text(summary, provenance).encode())
 
 
 def inquiries_table(model) -> pa.Table:
@@ -138,13 +177,14 @@ def timeseries_table(model) -> pa.Table:
     return pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
 
 
-def write_run(out_dir: str | Path, model, summary: dict) -> None:
-    """Write every result file of one run into `out_dir` (summary.json last)."""
+def write_run(out_dir: str | Path, model, summary: dict, provenance: dict | None = None) -> None:
+    """Write every result file of one run into `out_dir` (summary.json last, with `provenance` if given)."""
     out = Path(out_dir)
+    summary_text(summary, provenance)  # refuse a non-finite result before any file is written
     atomic_write_table(out / "timeseries.parquet", timeseries_table(model))
     atomic_write_table(out / "inquiries.parquet", inquiries_table(model))
     atomic_write_table(out / "decisions.parquet", decisions_table(model))
     atomic_write_table(out / "conflicts.parquet", conflicts_table(model))
     atomic_write_table(out / "orgchart.parquet", orgchart_table(model))
     atomic_write_table(out / "adaptations.parquet", adaptations_table(model))
-    write_summary(out / "summary.json", summary)
+    write_summary(out / "summary.json", summary, provenance)

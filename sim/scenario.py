@@ -20,13 +20,15 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from sim.calendar import WORKING_HOURS_PER_DAY
+from sim.dealers import DealerSettings
+from sim.operations import OperationsSettings
+from sim.platform import EcommerceSettings
 from sim.scenario_settings import (
     DEFAULT_UNIT_SHARES,
     REQUIRED_UNITS,
     AdaptationSettings,
     AuthoritySettings,
     ConflictSettings,
-    DealerSettings,
     DecisionSettings,
     HolacracySettings,
     HybridSettings,
@@ -41,6 +43,7 @@ from sim.scenario_settings import (
     known_structure,
 )
 from sim.settings_schema import SettingsSchema
+from sim.workforce import UnitTurnoverSettings
 
 __all__ = [
     "DEFAULT_UNIT_SHARES",
@@ -74,16 +77,19 @@ class Scenario(Settings):
     description: str = ""
     horizon_days: int = Field(380, ge=1, le=5_000)
     warmup_days: int = Field(280, ge=0, le=5_000, validate_default=True)
-    seed: int = Field(1, ge=0)
+    seed: int = Field(1, ge=0, le=2**63 - 1)
     organization: OrganizationSettings = Field(default_factory=OrganizationSettings)
     market: MarketSettings = Field(default_factory=MarketSettings)
     work: WorkSettings = Field(default_factory=WorkSettings)
     decisions: DecisionSettings = Field(default_factory=DecisionSettings)
     policies: PolicySettings = Field(default_factory=PolicySettings)
     conflict: ConflictSettings = Field(default_factory=ConflictSettings)
+    operations: OperationsSettings = Field(default_factory=OperationsSettings)  # its table lives with its work
     holacracy: HolacracySettings = Field(default_factory=HolacracySettings)
     hybrid: HybridSettings = Field(default_factory=HybridSettings)
     dealers: DealerSettings = Field(default_factory=DealerSettings)
+    ecommerce: EcommerceSettings = Field(default_factory=EcommerceSettings)  # its roles, platform and campaigns
+    unit_turnover: UnitTurnoverSettings = Field(default_factory=UnitTurnoverSettings)
     authority: AuthoritySettings = Field(default_factory=AuthoritySettings)
     adaptation: AdaptationSettings = Field(default_factory=AdaptationSettings)
     reorganization: ReorganizationSettings | None = None
@@ -107,6 +113,16 @@ class Scenario(Settings):
             raise ValueError(
                 f"validation.servers ({validation.servers}) must be fewer than organization.employees "
                 f"({self.organization.employees}): the servers are employees other than the general manager"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _reorganization_within_the_horizon(self):
+        # A switch at or after the end would never happen: say so rather than ignore it.
+        if self.reorganization is not None and self.reorganization.day >= self.horizon_days:
+            raise ValueError(
+                f"reorganization.day ({self.reorganization.day}) must be before horizon_days ({self.horizon_days}), "
+                "or the reorganization never happens"
             )
         return self
 
@@ -148,7 +164,14 @@ def parse_override(text: str) -> tuple[str, Any]:
         value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
         value = raw
+    except ValueError:  # an integer beyond Python's digit limit: no scenario value is that large
+        raise ScenarioError(f"--set {_cut(text)}: the number has too many digits") from None
     return key, value
+
+
+def _cut(text: str, limit: int = 60) -> str:
+    """An override as typed, cut short: a 5,000-digit value must not fill the one-line message."""
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
 
 
 def apply_overrides(data: dict[str, Any], overrides: dict[str, Any], source: str) -> dict[str, Any]:
@@ -166,12 +189,25 @@ def apply_overrides(data: dict[str, Any], overrides: dict[str, Any], source: str
     return result
 
 
-def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
-    """Validate a plain dict (TOML content) into a Scenario, or raise ScenarioError."""
+def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>", blame: dict[str, str] | None = None) -> Scenario:
+    """Validate a plain dict (TOML content) into a Scenario, or raise ScenarioError.
+
+    `blame` maps a dotted key to what set it (`--set a.b=1`): an error in that key names it, not `source`.
+    """
     try:
         return Scenario.model_validate(data)
     except ValidationError as error:
-        raise ScenarioError(SCENARIO_SCHEMA.error_line(source, error)) from None
+        raise ScenarioError(SCENARIO_SCHEMA.error_line(_blamed(source, error, blame or {}), error)) from None
+
+
+def _blamed(source: str, error: ValidationError, blame: dict[str, str]) -> str:
+    """Who to name for a validation error: the override that set its key, else the file."""
+    key = SCENARIO_SCHEMA.error_key(error)
+    for dotted, who in blame.items():
+        if key == dotted or key.startswith(f"{dotted}."):
+            return f"{who} (on {source})"
+    within = [who for dotted, who in blame.items() if dotted.startswith(f"{key}.") or not key]
+    return f"{source} with {', '.join(within)}" if within else source
 
 
 def read_toml(path: str | Path, what: str = "scenario", error: type[ScenarioError] = ScenarioError, hint: str = "") -> dict[str, Any]:
@@ -188,6 +224,8 @@ def read_toml(path: str | Path, what: str = "scenario", error: type[ScenarioErro
         raise error(f"{path}: not valid TOML: {problem}") from None
     except UnicodeDecodeError as problem:
         raise error(f"{path}: not valid TOML: not UTF-8 text (byte {problem.start})") from None
+    except ValueError:  # tomllib's int() of an integer beyond Python's digit limit (4,300)
+        raise error(f"{path}: an integer has too many digits (no {what} value is that large)") from None
     except OSError as problem:
         raise error(f"{path}: cannot read {what} file: {problem.strerror or problem}") from None
 
@@ -205,11 +243,21 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | list[str] | None
     """
     resolved = resolve_scenario_path(path)
     data = read_scenario_file(resolved)
-    if isinstance(overrides, list):
-        overrides = dict(parse_override(item) for item in overrides)
+    blame: dict[str, str] = {}
+    if isinstance(overrides, list):  # the command line's --set: its mistakes are named as --set, not the file's
+        parsed = {}
+        for item in overrides:
+            key, value = parse_override(item)
+            try:
+                SCENARIO_SCHEMA.annotation(key)
+            except KeyError as unknown:
+                raise ScenarioError(f"--set {_cut(item)} (on {resolved}): {unknown.args[0]}") from None
+            parsed[key] = value
+            blame[key] = f"--set {_cut(item)}"
+        overrides = parsed
     if overrides:
         data = apply_overrides(data, overrides, str(resolved))
-    return scenario_from_dict(data, str(resolved))
+    return scenario_from_dict(data, str(resolved), blame)
 
 
 def scenarios_dir() -> Path:

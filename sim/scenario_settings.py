@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from sim.authority import SCHEDULES
 from sim.calendar import WORKING_HOURS_PER_DAY
 from sim.records import CUSTOMIZATION, PRICE
+from sim.settings_schema import no_bool_for_a_number
 
 # The functions whose share of staff a scenario sets, the one list of unit names
 # (management holds the general manager only and has no share).
@@ -34,9 +35,14 @@ def known_structure(value: str) -> str:
 
 
 class Settings(BaseModel):
-    """Base of every table: unknown keys are errors, values are checked on assignment."""
+    """Base of every table: unknown keys are errors, values are checked on assignment, numbers are finite
+    (no inf or NaN: a result must stay a number) and a bool is no number (`horizon_days = true`)."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
+
+    _no_bool = field_validator("*", mode="before")(
+        classmethod(lambda cls, value, info: no_bool_for_a_number(cls, value, info))
+    )
 
 
 class OrganizationSettings(Settings):
@@ -57,6 +63,15 @@ class OrganizationSettings(Settings):
     other_units_skill_gap: float = Field(0.2, ge=0.0, le=1.0)
 
     _known_structure = field_validator("structure")(classmethod(lambda cls, value: known_structure(value)))
+
+    @model_validator(mode="after")
+    def _ecommerce_staff_fits(self):
+        # Every other unit with a share needs one person, and the general manager is nobody's staff.
+        others = sum(1 for unit, share in self.unit_shares.items() if unit != "ecommerce" and share > 0)
+        if self.ecommerce_staff is not None and self.ecommerce_staff > (most := self.employees - 1 - others):
+            raise ValueError(f"ecommerce_staff ({self.ecommerce_staff}) must be at most {most}: employees ({self.employees}) "
+                             f"less the general manager and one person for each of the {others} other units")
+        return self
 
     @field_validator("unit_shares", mode="before")
     @classmethod
@@ -85,8 +100,9 @@ class MarketSettings(Settings):
     price_premium: float = Field(0.10, ge=-0.5, le=3.0)
     wtp_mean: float = Field(1.0, gt=0.0, le=5.0)
     wtp_sd: float = Field(0.15, ge=0.0, le=2.0)
-    order_value_mean: float = Field(7_000.0, gt=0.0)
-    order_value_sd: float = Field(3_000.0, ge=0.0)
+    # Bounded so that sums over a run's orders stay finite numbers (1e308 would overflow to inf).
+    order_value_mean: float = Field(7_000.0, gt=0.0, le=1e12)
+    order_value_sd: float = Field(3_000.0, ge=0.0, le=1e12)
     lead_half_life_h: float = Field(4.5, gt=0.0, le=10_000.0)
     lead_half_life_spread: float = Field(0.5, ge=0.0, le=3.0)
     patience_median_h: float = Field(16.0, gt=0.0, le=10_000.0)
@@ -147,28 +163,11 @@ class PolicySettings(Settings):
     new_hire_skill_gap: float = Field(0.15, ge=0.0, le=1.0)
 
 
-class DealerSettings(Settings):
-    """`[dealers]`: the dealer channel and its conflict with direct sales."""
-
-    policy: Literal["assign", "direct", "o2o"] = "direct"
-    decisions_per_hour: float = Field(0.5, gt=0.0, le=1_000.0)
-    target_load: float = Field(0.7, gt=0.0, le=1.0)
-    loyalty_mean: float = Field(0.85, ge=0.0, le=1.0)
-    loyalty_sd: float = Field(0.1, ge=0.0, le=0.5)
-    discount_room: float = Field(0.10, ge=0.0, le=1.0)
-    grievance_per_direct_sale: float = Field(1.0, ge=0.0, le=100.0)
-    grievance_per_o2o_sale: float = Field(0.0, ge=0.0, le=100.0)
-    grievance_threshold: float = Field(5.0, gt=0.0, le=10_000.0)
-    loyalty_loss_per_conflict: float = Field(0.05, ge=0.0, le=1.0)
-    loyalty_gain_per_o2o_sale: float = Field(0.005, ge=0.0, le=1.0)
-    o2o_profit_share: float = Field(0.10, ge=0.0, le=1.0)
-
-
 class ConflictSettings(Settings):
-    """`[conflict]`: how often units refuse each other, and what open conflicts cost."""
+    """`[conflict]`: when a unit takes on another's request (its reward, its load), and what open conflicts cost."""
 
-    refusal_sales_only: float = Field(0.25, ge=0.0, le=1.0)
-    refusal_integrated: float = Field(0.05, ge=0.0, le=1.0)
+    tolerance_days: float = Field(0.7, gt=0.0, le=1_000.0)  # load at which a unit that gains nothing refuses half
+    integrated_worth_days: float = Field(5.0, ge=0.0, le=1_000.0)  # load an average order is worth, integrated
     cooperation_loss_per_open_conflict: float = Field(0.2, ge=0.0, le=10.0)
 
 

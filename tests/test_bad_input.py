@@ -55,6 +55,17 @@ BAD_SCENARIOS: dict[str, tuple[str | None, list[str]]] = {
     "quote_hours_with_unit.toml": ("work.quote_hours", ["number", "'1h'"]),
     "holacracy_circle_too_small.toml": ("holacracy.max_circle_size", ["greater than or equal to 3", "got 2"]),
     "line_break_in_key.toml": (None, ["unknown key", "allowed here"]),
+    # issue 14: every value finite and typed, no silent clamp or ignore, unknown keys named
+    "money_infinite.toml": ("market.order_value_mean", ["finite number", "got inf"]),
+    "money_overflows.toml": ("market.order_value_mean", ["less than or equal to", "1e+308"]),
+    "horizon_is_bool.toml": ("horizon_days", ["a number, not true or false"]),
+    "validation_warmup_infinite.toml": ("warmup_days", ["finite number (not inf or nan)", "got inf"]),
+    "validation_rate_nan.toml": ("validation.request_rate_per_hour", ["finite number (not inf or nan)", "got nan"]),
+    "ecommerce_staff_above_employees.toml": ("organization", ["ecommerce_staff (50) must be at most 14", "employees (20)"]),
+    "reorganization_after_horizon.toml": (None, ["reorganization.day (200) must be before horizon_days (100)"]),
+    "huge_integer.toml": (None, ["too many digits"]),
+    "typo_seed.toml": ("sede", ["did you mean 'seed'?", "allowed here"]),
+    "typo_employees.toml": ("organization.employes", ["did you mean 'employees'?", "allowed here"]),
 }
 
 
@@ -122,10 +133,21 @@ def test_directory_instead_of_file(tmp_path: Path):
     ("override", "fragments"),
     [
         # unknown dotted key: names the key and lists the keys allowed in that table
-        ("organization.employes=50", ["baseline.toml", "'organization.employes'", "allowed here", "employees"]),
-        ("organisation.employees=50", ["baseline.toml", "'organisation'", "allowed here", "organization"]),
+        # (blamed on the --set, with the file it was applied to)
+        ("organization.employes=50", ["--set organization.employes=50 (on", "baseline.toml", "'organization.employes'",
+                                      "did you mean 'employees'?", "allowed here"]),
+        ("organisation.employees=50", ["--set organisation.employees=50 (on", "baseline.toml", "'organisation",
+                                       "did you mean 'organization'?", "allowed here"]),
+        ("sede=77", ["--set sede=77 (on", "'sede'", "did you mean 'seed'?"]),
         # bad value: names the key, says what is expected and shows the value
-        ("organization.employees=abc", ["baseline.toml", "'organization.employees'", "integer", "'abc'"]),
+        ("organization.employees=abc", ["--set organization.employees=abc (on", "baseline.toml", "'organization.employees'",
+                                        "integer", "'abc'"]),
+        ("market.order_value_mean=inf", ["--set market.order_value_mean=inf", "finite number", "got inf"]),
+        ("market.order_value_mean=1e308", ["--set market.order_value_mean=1e308", "less than or equal to"]),
+        ("validation.request_rate_per_hour=inf", ["--set validation.request_rate_per_hour=inf", "finite number"]),
+        ("organization.ecommerce_staff=199", ["baseline.toml with --set organization.ecommerce_staff=199",
+                                              "must be at most 194"]),
+        ("seed=" + "9" * 5000, ["--set seed=999", "too many digits"]),
         ("organization.employees=2", ["'organization.employees'", "greater than or equal to 8", "got 2"]),
         ("policies.incentives=bonus", ["'policies.incentives'", "'sales_only'", "'integrated'", "'bonus'"]),
         ("market.margin_at_list=-0.1", ["'market.margin_at_list'", "greater than or equal to 0", "-0.1"]),
@@ -141,6 +163,28 @@ def test_directory_instead_of_file(tmp_path: Path):
 )
 def test_bad_override(override: str, fragments: list[str]):
     assert_bad_input(orgsim("run", "baseline", "--days", "1", "--set", "warmup_days=0", "--set", override), *fragments)
+
+
+@pytest.mark.parametrize(
+    ("override", "fragments"),
+    [
+        ("horizon_days=true", ["--set horizon_days=true", "'horizon_days'", "not true or false"]),
+        ("horizon_days=" + "9" * 5000, ["--set horizon_days=999", "too many digits"]),
+        ("reorganization.day=40", ["'reorganization.to'", "required"]),  # a table a --set starts must be whole
+    ],
+)
+def test_bad_override_of_the_horizon(override: str, fragments: list[str]):
+    # no --days here: it would override the --set
+    assert_bad_input(orgsim("run", "baseline", "--set", "warmup_days=0", "--set", override), *fragments)
+
+
+def test_reorganization_after_the_horizon_set_on_the_command_line():
+    result = orgsim("run", "zappos_transition", "--days", "30", "--set", "warmup_days=0")
+    assert_bad_input(result, "zappos_transition.toml with", "--set horizon_days=30", "reorganization.day (60) must be before")
+
+
+def test_no_structure_in_compare():
+    assert_bad_input(orgsim("compare", "baseline", "--days", "1", "--structures", ","), "--structures ','", "hierarchy")
 
 
 def test_bad_override_in_compare():

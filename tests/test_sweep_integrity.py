@@ -213,3 +213,11 @@ def test_a_deduplicated_morris_design_still_gets_its_sensitivity_indices(tmp_pat
     runs, manifest, design = load_results(out)
     indices, notes = sensitivity(runs[runs["status"] == "ok"], manifest, design, ["inquiries", "converted"])
     assert not [n for n in notes if "no finite value" in n], notes
+
+
+def test_an_infinite_bound_is_refused_in_one_line(tmp_path):
+    path = tmp_path / "lhs.toml"
+    path.write_text('name = "lhs_inf"\nscenario = "baseline"\nreplications = 1\nseed = 1\n[design]\nkind = "lhs"\n'
+                    'samples = 4\n[design.parameters]\n"market.price_premium" = [0.1, inf]\n')
+    line = one_error_line(cli(str(path)))
+    assert "market.price_premium" in line and "finite" in line and str(path) in line

@@ -48,7 +48,7 @@ from sim.scenario import (
     resolve_scenario_path,
     scenario_from_dict,
 )
-from sim.settings_schema import SettingsSchema, table_class, union_members
+from sim.settings_schema import SettingsSchema, finite_number, table_class, union_members
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MAX_RUNS = 100_000  # default of `orgsim sweep --max-runs`: a bigger design is refused before it is built
@@ -84,6 +84,8 @@ class DesignSpec(BaseModel):
                 numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in bounds)
                 if len(bounds) != 2 or not numeric:
                     raise ValueError(f"parameter '{key}': a {self.kind} design needs numeric [low, high] bounds (got {bounds!r})")
+                for bound in bounds:  # [1, inf] would sample infinities
+                    finite_number(bound, f"parameter '{key}': each bound")
                 if not bounds[0] < bounds[1]:
                     raise ValueError(f"parameter '{key}': low must be below high (got {bounds!r})")
         return self
