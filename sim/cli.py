@@ -24,7 +24,8 @@ def _fail(message: str) -> None:
     sys.exit(EXIT_BAD_INPUT)
 
 
-def _load(scenario: str, sets: tuple[str, ...], days: int | None, seed: int | None, structure: str | None = None):
+def _overrides(sets: tuple[str, ...], days: int | None, seed: int | None, structure: str | None = None) -> list[str]:
+    """The --set values and the options that stand for them (--days, --seed), in the order they apply."""
     overrides = list(sets)
     if days is not None:
         overrides.append(f"horizon_days={days}")
@@ -32,6 +33,11 @@ def _load(scenario: str, sets: tuple[str, ...], days: int | None, seed: int | No
         overrides.append(f"seed={seed}")
     if structure is not None:
         overrides.append(f'organization.structure="{structure}"')
+    return overrides
+
+
+def _load(scenario: str, sets: tuple[str, ...], days: int | None, seed: int | None, structure: str | None = None):
+    overrides = _overrides(sets, days, seed, structure)
     try:
         return load_scenario(scenario, overrides)
     except ScenarioError as error:
@@ -89,21 +95,32 @@ def main() -> None:
 @seed_option
 @days_option
 @set_option
-@click.option("--out", type=click.Path(file_okay=False), default=None, help="Write summary.json and Parquet tables here.")
-def run(scenario, seed, days, sets, out):
+@click.option("--out", type=click.Path(), default=None,
+              help="Write summary.json, Parquet tables, scenario.toml and overrides.toml into this new folder.")
+@click.option("--force", is_flag=True, help="Replace a non-empty --out folder; run beyond the event limit.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+def run(scenario, seed, days, sets, out, force, quiet):
     """Run SCENARIO (a file or a bundled name) and print its headline metrics."""
     params = _load(scenario, sets, days, seed)
+    from sim.run_folder import NotWritten, out_dir_problem, write_results
+    from sim.run_guard import run_with_progress, too_many_events
+
+    problem = (out_dir_problem(out, force) if out else None) or (None if force else too_many_events(params))
+    if problem:  # before the run: a bad --out or an oversized run is found in a second, not after an hour
+        _fail(problem)
     from sim.model import OrgModel
-    from sim.output import write_run
 
     started = time.perf_counter()
     model = OrgModel(params)
-    summary = model.run()
+    summary = run_with_progress(model, show=not quiet and sys.stderr.isatty())
     elapsed = time.perf_counter() - started
     _print_table([params.organization.structure], [summary])
     click.echo(f"({elapsed:.2f} s)", err=True)
     if out:
-        write_run(out, model, summary)
+        try:
+            write_results(out, model, summary, scenario, _overrides(sets, days, seed), force)
+        except NotWritten as error:
+            _fail(str(error))
         click.echo(f"results written to {out}", err=True)
 
 
@@ -158,7 +175,13 @@ def validate(workers, only):
 @click.option("--retry-failed", is_flag=True, help="Run again the runs that failed in an earlier sweep.")
 @click.option("--batch", type=click.IntRange(min=1), default=50, show_default=True, help="Finished runs per Parquet part file.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
-def sweep(experiment, workers, scheduler, dask_local, out, retry_failed, batch, no_progress):
+@click.option("--new-version", is_flag=True, help="--out holds another experiment: store this one as its vN/ beside it.")
+@click.option("--dedupe", is_flag=True, help="Run design points that resolve to the same scenario once (else refused).")
+@click.option("--max-runs", type=click.IntRange(min=1), default=100_000, show_default=True, help="Refuse bigger designs.")
+@click.option("--run-timeout", type=click.FloatRange(min=0, min_open=True), default=3600, help="Seconds; a slower run fails (3600).")
+@click.option("--run-memory", type=click.IntRange(min=64), default=4096, show_default=True, help="MB; a run needing more fails.")
+def sweep(experiment, workers, scheduler, dask_local, out, retry_failed, batch, no_progress, new_version, dedupe,
+          max_runs, run_timeout, run_memory):
     """Run the EXPERIMENT file's design x replications; store the run table under --out (resumable)."""
     from sim.batch.experiment import ExperimentError, load_experiment
 
@@ -167,12 +190,14 @@ def sweep(experiment, workers, scheduler, dask_local, out, retry_failed, batch, 
     if scheduler and not scheduler.startswith(("tcp://", "tls://", "inproc://", "ucx://")):
         _fail(f"--scheduler {scheduler}: expected an address such as tcp://127.0.0.1:8786")
     try:
-        loaded = load_experiment(experiment)
+        loaded = load_experiment(experiment, max_runs=max_runs, dedupe=dedupe)
     except ExperimentError as error:
         _fail(str(error))
-    from sim.batch.executors import DaskBackend, ProcessPoolBackend
+    from sim.batch.executors import MAX_ATTEMPTS, BackendLost, DaskBackend, ProcessPoolBackend
+    from sim.batch.guards import Stopped
     from sim.batch.store import FolderInUse
     from sim.batch.sweep import run_sweep
+    from sim.batch.versions import FolderMismatch
 
     if scheduler:
         backend = DaskBackend(address=scheduler)
@@ -191,34 +216,42 @@ def sweep(experiment, workers, scheduler, dask_local, out, retry_failed, batch, 
         err=True,
     )
     try:
-        result = run_sweep(loaded, out_dir, backend, retry_failed=retry_failed, progress=not no_progress,
+        result = run_sweep(loaded, out_dir, backend, retry_failed=retry_failed, new_version=new_version,
+                           run_timeout=run_timeout, run_memory=run_memory, progress=not no_progress,
                            flush_rows=batch, log=lambda message: click.echo(message, err=True))
-    except FolderInUse as error:
+    except (FolderInUse, FolderMismatch, BackendLost) as error:
         _fail(str(error))
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as error:  # Ctrl-C, or SIGTERM / SIGHUP (Stopped)
         click.echo(f"orgsim: interrupted; finished runs are stored in {out_dir}: run the same command again to resume",
                    err=True)
-        sys.exit(130)
+        sys.exit(128 + error.signum if isinstance(error, Stopped) else 130)
+    if result.lost:
+        click.echo(f"{result.lost} runs were lost to dead workers {MAX_ATTEMPTS} times and not stored; "
+                   "run the same command again to run them", err=True)
     rate = result.ran / result.seconds if result.seconds > 0 else float("nan")
     click.echo(
         f"{result.ran} runs in {result.seconds:.1f} s ({rate:.2f} runs/s), {result.failed} failed, "
-        f"{result.skipped} already stored; results in {out_dir}",
+        f"{result.skipped} already stored; results in {result.out_dir}",
         err=True,
     )
     if result.failed:
-        click.echo(f"failed runs are in {out_dir}/runs (status=failed, column error); --retry-failed runs them again", err=True)
+        click.echo(f"failed runs are in {result.out_dir}/runs (status=failed, column error); --retry-failed runs them again", err=True)
 
 
 @main.command()
 @click.argument("results_dir", type=click.Path(file_okay=False))
 @click.option("--out", type=click.Path(file_okay=False), default=None, help="Report folder (default: RESULTS_DIR/report).")
-def report(results_dir, out):
+@click.option("--by", default=None, metavar="KEY",
+              help="Design factor whose levels the size figures show side by side (default: the one with fewest levels).")
+@click.option("--version", type=click.IntRange(min=1), default=None, help="Which stored version (default: the latest).")
+def report(results_dir, out, by, version):
     """Figures, tables (CSV) and report.md from a finished sweep in RESULTS_DIR."""
+    from sim.batch.versions import report_folder
     from sim.report import ReportError, write_report
 
     try:
-        path = write_report(results_dir, out)
-    except ReportError as error:
+        path = write_report(report_folder(results_dir, version), out, by)
+    except (ReportError, LookupError) as error:
         _fail(str(error))
     click.echo(f"report written to {path}", err=True)
 

@@ -140,3 +140,57 @@ def test_t_interval_and_loglog_fit():
     fit = loglog_fit(x, 3 * x**1.15 * np.array([1.01, 0.99, 1.01, 0.99, 1.01, 0.99]))
     assert math.isclose(fit["beta"], 1.15, abs_tol=1e-9) and fit["ci_low"] < 1.15 < fit["ci_high"]
     assert loglog_fit([10, 20], [0, 0])["n"] == 0
+
+
+FACTOR_SWEEP = """
+name = "sizes_by_authority"
+scenario = "baseline"
+replications = 2
+seed = 5
+metrics = ["conversion_rate", "decision_time_mean_h", "lost_dealer", "revenue"]
+[set]
+horizon_days = 15
+warmup_days = 0
+[design]
+kind = "grid"
+[design.parameters]
+"organization.employees" = [20, 40]
+"organization.structure" = ["hierarchy"]
+"policies.pricing_authority" = ["top", "frontline"]
+"dealers.policy" = ["direct"]
+"""
+
+
+@pytest.fixture(scope="module")
+def factor_results(tmp_path_factory):
+    return _sweep(tmp_path_factory.mktemp("factor"), FACTOR_SWEEP)
+
+
+def test_a_factor_beside_size_gets_its_own_panels_not_a_pooled_band(factor_results):
+    """Pooling top and front-line authority would put the spread between them into the interval."""
+    report = write_report(factor_results)
+    table = pd.read_csv(report.parent / "metrics_by_size.csv")
+    times = table[(table["metric"] == "decision_time_mean_h") & (table["employees"] == 40)]
+    assert set(times["level"]) == {"top", "frontline"}
+    runs = pd.read_csv(report.parent / "metrics_by_point.csv")
+    assert len(runs) == 4  # four design points, each with its own row
+    top, frontline = (times[times["level"] == level]["mean"].iloc[0] for level in ("top", "frontline"))
+    assert top > frontline  # decisions climb to the top under "top": the levels are told apart
+    text = report.read_text()
+    assert "separates the levels of `policies.pricing_authority`" in text
+    assert "held fixed: every setting of" in text and "`horizon_days = 15`" in text
+    # dealers.policy has one level: held fixed, nothing is pooled.
+    assert "pooled over" not in text
+    # lost_dealer is 0 in every run (dealers do not take inquiries under "direct"): no empty panel.
+    assert not (report.parent / "figures" / "lost_dealer_vs_employees.png").exists()
+    assert "`lost_dealer` is 0 in every run" in text
+
+
+def test_report_by_names_the_factor_and_refuses_one_the_design_lacks(factor_results, tmp_path):
+    result = CliRunner().invoke(main, ["report", str(factor_results), "--by", "dealers.policy", "--out", str(tmp_path / "a")])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(tmp_path / "a" / "metrics_by_size.csv")
+    assert set(table["level"]) == {"direct"}
+    result = CliRunner().invoke(main, ["report", str(factor_results), "--by", "market.price_premium"])
+    assert result.exit_code == 2
+    assert len(result.output.strip().splitlines()) == 1 and "policies.pricing_authority" in result.output

@@ -43,45 +43,70 @@ def _save(fig, folder: Path, name: str) -> list[Path]:
     return paths
 
 
-def _draw_metric(ax, table: pd.DataFrame, metric: str) -> None:
-    """One metric against employees on `ax`: a line and 95% band per structure (log x over a tenfold range)."""
+LEVEL_STYLES = ("-", "--", ":", "-.")  # the overview tells a factor's levels apart by line style
+
+
+def levels_of(table: pd.DataFrame) -> list:
+    """The levels of the factor a size table is faceted by (`tables.by_size`), or [None] when it is not."""
+    return list(dict.fromkeys(table["level"])) if "level" in table else [None]
+
+
+def _draw_metric(ax, table: pd.DataFrame, metric: str, level=None, style: str = "-", band: bool = True,
+                 level_in_legend: bool = False) -> None:
+    """One metric against employees on `ax`: a line and 95% band per structure (log x over a tenfold range),
+    for one `level` of the faceting factor when there is one."""
     sub = table[table["metric"] == metric]
+    if level is not None:
+        sub = sub[sub["level"] == level]
     for structure, group in sub.groupby("structure", sort=True):
         group = group.sort_values("employees")
         colour = structure_colour(structure)
-        ax.plot(group["employees"], group["mean"], marker="o", ms=3, color=colour, label=structure)
-        ax.fill_between(group["employees"], group["ci_low"], group["ci_high"], color=colour, alpha=0.2, linewidth=0)
+        name = f"{structure}, {level}" if level_in_legend else structure
+        ax.plot(group["employees"], group["mean"], marker="o", ms=3, color=colour, linestyle=style, label=name)
+        if band:
+            ax.fill_between(group["employees"], group["ci_low"], group["ci_high"], color=colour, alpha=0.2, linewidth=0)
     sizes = sub["employees"]
     if len(sizes) and sizes.min() > 0 and sizes.max() / sizes.min() >= 10:
         ax.set_xscale("log")
     ax.set_xlabel("employees")
 
 
-def metric_figures(table: pd.DataFrame, metrics: list[str], folder: Path, subtitle: str) -> dict[str, list[Path]]:
-    """One figure per metric against company size (a line per structure), and an overview of them all."""
+def metric_figures(table: pd.DataFrame, metrics: list[str], folder: Path, subtitle: str,
+                   factor: str | None = None) -> dict[str, list[Path]]:
+    """One figure per metric against company size (a line per structure; a panel per level of `factor` when
+    the table is faceted by one), and an overview of them all (the levels as line styles)."""
     plt = _pyplot()
     made = {}
+    levels = levels_of(table)
     for metric in metrics:
-        fig, ax = plt.subplots(figsize=(6, 4))
-        _draw_metric(ax, table, metric)
-        ax.set_ylabel(label(metric))
-        ax.set_title(f"{metric} vs company size\n{subtitle}", fontsize=10)
-        ax.legend(title="structure", fontsize=8)
+        fig, axes = plt.subplots(1, len(levels), figsize=(6 if len(levels) == 1 else 4.2 * len(levels), 4),
+                                 sharey=True, squeeze=False)
+        for ax, level in zip(axes.flat, levels):
+            _draw_metric(ax, table, metric, level)
+            ax.legend(title="structure", fontsize=8)
+            if level is not None:
+                ax.set_title(f"{factor} = {level}", fontsize=9)
+        axes.flat[0].set_ylabel(label(metric))
+        fig.suptitle(f"{metric} vs company size\n{subtitle}", fontsize=10)
+        fig.tight_layout()
         made[metric] = _save(fig, folder, f"{metric}_vs_employees")
     if metrics:
         cols = 4
         rows = math.ceil(len(metrics) / cols)
         fig, axes = plt.subplots(rows, cols, figsize=(4 * cols, 3 * rows), squeeze=False)
         for ax, metric in zip(axes.flat, metrics):
-            _draw_metric(ax, table, metric)
+            for level, style in zip(levels, LEVEL_STYLES * len(levels)):
+                _draw_metric(ax, table, metric, level, style, band=len(levels) == 1, level_in_legend=level is not None)
             ax.set_title(metric, fontsize=9)
             ax.tick_params(labelsize=7)
             ax.set_xlabel("employees", fontsize=8)
         for ax in list(axes.flat)[len(metrics):]:
             ax.set_visible(False)
         handles, labels = axes.flat[0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="upper center", ncol=len(labels) or 1, title="structure (mean, 95% CI)")
-        fig.tight_layout(rect=(0, 0, 1, 1 - 0.5 / (3 * rows)))
+        title = "structure (mean, 95% CI)" if levels == [None] else f"structure, {factor} (mean)"
+        fig.legend(handles, labels, loc="upper center", ncol=min(len(labels), 6) or 1, title=title)
+        legend_rows = math.ceil(len(labels) / 6)
+        fig.tight_layout(rect=(0, 0, 1, 1 - (0.3 + 0.2 * legend_rows) / (3 * rows)))
         made["overview"] = _save(fig, folder, "overview_vs_employees")
     return made
 

@@ -58,10 +58,14 @@ def failed_runs_section(failed: pd.DataFrame) -> list[str]:
             "", "Re-run them with `orgsim sweep EXPERIMENT --out DIR --retry-failed`.", ""]
 
 
-def size_section(sweep: Sweep, size_table: pd.DataFrame, subtitle: str) -> list[str]:
-    """Each metric against company size: the figures, and the key metrics' numbers per size and structure."""
-    made = figures.metric_figures(size_table, sweep.metrics, sweep.figures, subtitle)
+def size_section(sweep: Sweep, size_table: pd.DataFrame, subtitle: str, factor: str | None = None) -> list[str]:
+    """Each metric against company size (a panel per level of `factor`, if any): the overview first, then
+    each metric's figure, and the key metrics' numbers per size and structure (and level)."""
+    made = figures.metric_figures(size_table, sweep.metrics, sweep.figures, subtitle, factor)
     lines = ["## Metrics against company size", ""]
+    if factor is not None:
+        lines += [f"Every figure and table separates the levels of `{factor}` (a panel each; line styles in the "
+                  "overview): pooling them would show the spread between levels as if it were noise.", ""]
     if "overview" in made:
         lines += sweep.image("all metrics", made["overview"])
     main = next((m for m in ("decision_time_mean_h", *sweep.metrics) if m in made), None)
@@ -72,10 +76,12 @@ def size_section(sweep: Sweep, size_table: pd.DataFrame, subtitle: str) -> list[
     key_rows = size_table[size_table["metric"].isin(KEY_METRICS)].copy()
     if not key_rows.empty:
         key_rows["value"] = [interval(r.mean, r.ci_low, r.ci_high) for r in key_rows.itertuples()]
+        index = ["employees"] if factor is None else ["level", "employees"]
         for metric in [m for m in KEY_METRICS if m in set(key_rows["metric"])]:
-            wide = key_rows[key_rows["metric"] == metric].pivot(index="employees", columns="structure", values="value")
-            lines += [f"**{metric}** (mean [95% CI])", "", md_table(wide.reset_index()), ""]
-    lines += ["Tables: `metrics_by_size.csv` (long: structure, employees, metric, n, mean, ci_low, ci_high), "
+            wide = key_rows[key_rows["metric"] == metric].pivot(index=index, columns="structure", values="value")
+            wide = wide.reset_index().rename(columns={"level": factor})
+            lines += [f"**{metric}** (mean [95% CI])", "", md_table(wide), ""]
+    lines += ["Tables: `metrics_by_size.csv` (long: [level,] structure, employees, metric, n, mean, ci_low, ci_high), "
               "`metrics_by_point.csv` (one row per design point).", ""]
     return lines
 

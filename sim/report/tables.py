@@ -18,12 +18,17 @@ def _interval(values) -> dict:
     return {"n": n, "mean": mean, "ci_low": low, "ci_high": high}
 
 
-def by_size(ok: pd.DataFrame, metrics: list[str]) -> pd.DataFrame:
-    """Long table: structure, employees, metric, n, mean, ci_low, ci_high."""
+def by_size(ok: pd.DataFrame, metrics: list[str], facet: str | None = None) -> pd.DataFrame:
+    """Long table: structure, employees, metric, n, mean, ci_low, ci_high; with a `facet` design key, also
+    `level` (its value), so that each level of that factor gets its own interval instead of a pooled one."""
+    keys = ["structure", "employees"] if facet is None else [facet, "structure", "employees"]
+    ordered = ok.sort_values("point", kind="stable") if facet is not None else ok  # levels as the design lists them
     rows = []
-    for (structure, employees), group in ok.groupby(["structure", "employees"], sort=True):
+    for values, group in ordered.groupby(keys, sort=facet is None):
+        *level, structure, employees = values
         for metric in metrics:
-            rows.append({"structure": structure, "employees": employees, "metric": metric, **_interval(group[metric])})
+            row = {"structure": structure, "employees": employees, "metric": metric, **_interval(group[metric])}
+            rows.append(row if facet is None else {"level": level[0], **row})
     return pd.DataFrame(rows)
 
 
