@@ -65,7 +65,7 @@ class Worker(mesa.Agent):
             # Random.expovariate(decision_rate) written out (CPython's own formula, the same number):
             # this runs once per hop of every decision, where a call would cost more than the draw.
             # A decision whose customer has left is dropped unseen.
-            hours = 0.0 if item.dropped else -log(1.0 - model.org_random.random()) / self.decision_rate
+            hours = 0.0 if item.dropped else -log(1.0 - model.service_random.random()) / self.decision_rate
         else:
             hours = task.hours(self, item)
         calendar = self.calendar
@@ -160,7 +160,9 @@ class Dealer(Worker):
         super().__init__(model)
         self.region = region
         self.loyalty = loyalty
+        self.standing_loyalty = loyalty  # what its loyalty returns to as conflicts and O2O sales fade (sim.dealers)
         self.grievance = 0.0
+        self.effort = 1.0  # how hard it sells our products to its own customers, 0-1 (sim.dealers)
         self.unit = "dealer"
 
 

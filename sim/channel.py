@@ -11,6 +11,9 @@ Dealer policy decides who answers an online inquiry:
   competitor (`lost_dealer`).
 A grievance past its threshold opens a channel conflict between sales (which
 runs the dealer network) and e-commerce, and costs the dealer loyalty.
+Under every policy each dealer also sells to offline customers of its own
+(`sim.dealers`): grievance lowers its effort, and lower effort and loyalty
+switch more of those customers to competitors' products.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import math
 
 from sim.agents import Dealer
 from sim.conflicts import open_conflict
+from sim.dealers import DealerBusiness
 from sim.records import CUSTOMIZATION
 
 
@@ -29,11 +33,15 @@ class Channel:
         self.model = model
         settings = model.params.dealers
         self.policy = settings.policy
-        draw = model.org_random
+        # Every draw about the dealers comes from here: their loyalty, their customers, their choices.
+        self.random = model.dealer_random
+        draw = self.random
         self.dealers = [
             Dealer(model, region, min(1.0, max(0.0, draw.gauss(settings.loyalty_mean, settings.loyalty_sd))))
             for region in range(model.params.market.regions)
         ]
+        # The dealers' own offline customers; a validation run has no market, so its dealers have none.
+        self.business = DealerBusiness(self) if model.source is model.market else None
         for dealer in self.dealers:
             dealer.decision_rate = settings.decisions_per_hour
         # A dealer staffs its business for the inquiries its region brings (at `target_load`), so that the
@@ -47,6 +55,16 @@ class Channel:
                 outlet = Dealer(model, dealer.region, dealer.loyalty)
                 outlet.decision_rate = settings.decisions_per_hour
                 outlets_of_region.append(outlet)
+
+    def day(self) -> None:
+        """A working day has ended: the dealers serve their own offline customers (`sim.dealers`)."""
+        if self.business is not None:
+            self.business.day()
+
+    def measured(self, since_h: float) -> tuple[float, int, float]:
+        """The dealers' offline business since `since_h`: our revenue, the sales switched to competitors,
+        our margin (all 0 without a market)."""
+        return self.business.measured(since_h) if self.business is not None else (0.0, 0, 0.0)
 
     def takes(self, inquiry) -> Dealer | None:
         """The dealer outlet that answers this inquiry under the policy, if any (the shortest queue of its region)."""
@@ -68,7 +86,7 @@ class Channel:
             return
         dealer = self.dealers[dealer.region]  # outlets share their dealer's loyalty and grievance
         inquiry.dealer_region = dealer.region
-        if model.org_random.random() > dealer.loyalty:
+        if self.random.random() > dealer.loyalty:
             market.close(inquiry, "lost_dealer")
             return
         discount = market.discount_needed(inquiry)
@@ -86,7 +104,7 @@ class Channel:
         """Under O2O the regional dealer serves an online sale; a disloyal one diverts it to a competitor."""
         if self.policy != "o2o" or inquiry.dealer_region is not None:
             return True
-        return self.model.org_random.random() <= self.dealers[inquiry.region].loyalty
+        return self.random.random() <= self.dealers[inquiry.region].loyalty
 
     def online_sale(self, inquiry) -> float:
         """A sale made online in a dealer's region: grievance or profit share. Returns the dealer's share."""
@@ -95,12 +113,15 @@ class Channel:
         settings = self.model.params.dealers
         dealer = self.dealers[inquiry.region]
         if self.policy == "o2o":
-            dealer.grievance += settings.grievance_per_o2o_sale
+            grievance = settings.grievance_per_o2o_sale
             dealer.loyalty = min(1.0, dealer.loyalty + settings.loyalty_gain_per_o2o_sale)
             share = settings.o2o_profit_share
         else:
-            dealer.grievance += settings.grievance_per_direct_sale
+            grievance = settings.grievance_per_direct_sale
             share = 0.0
+        dealer.grievance += grievance
+        # Neglect: an aggrieved dealer works less for our products with its own customers (sim.dealers).
+        dealer.effort *= (1.0 - settings.effort_cut_per_grievance) ** grievance
         if dealer.grievance >= settings.grievance_threshold:
             dealer.grievance = 0.0
             dealer.loyalty = max(0.0, dealer.loyalty - settings.loyalty_loss_per_conflict)
@@ -118,7 +139,7 @@ class DealerQuote:
     def hours(dealer: Dealer, inquiry) -> float:
         if inquiry.outcome != "open" or inquiry.deadline_h <= dealer.model.time:
             return 0.0  # the customer has left: dropped on sight
-        return dealer.model.org_random.expovariate(dealer.decision_rate)
+        return dealer.model.channel.random.expovariate(dealer.decision_rate)
 
     @staticmethod
     def done(dealer: Dealer, inquiry, hours: float) -> None:

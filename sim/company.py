@@ -43,7 +43,7 @@ def hire(model) -> tuple[dict[str, Unit], list[Employee]]:
     """Every unit and its members, skills drawn from the organization's stream; a unit's first member heads it."""
     organization = model.params.organization
     counts = allocate_units(organization.employees - 1, organization.unit_shares, organization.ecommerce_staff)
-    rng = model.org_random
+    rng = model.people_random
     units: dict[str, Unit] = {}
     employees: list[Employee] = []
     for name in UNIT_NAMES:

@@ -51,7 +51,7 @@ class Resolve:
         if conflict.resolved_h is not None:
             return 0.0  # resolved meanwhile by the committee or a meeting
         model = manager.model
-        return model.org_random.expovariate(1.0 / model.params.decisions.conflict_resolution_hours)
+        return model.cooperation_random.expovariate(1.0 / model.params.decisions.conflict_resolution_hours)
 
     @staticmethod
     def done(manager, conflict: Conflict, hours: float) -> None:

@@ -30,7 +30,7 @@ from math import ceil, exp, inf
 from typing import TYPE_CHECKING
 
 from sim.conflicts import open_conflict
-from sim.records import VALIDATION, Decision
+from sim.records import CUSTOMIZATION, VALIDATION, Decision
 
 if TYPE_CHECKING:
     from sim.agents import Employee
@@ -140,9 +140,9 @@ class DecisionProcess:
             decider = decider.office_member()
         if decider.remote:
             # A remote decider gets the request after an asynchronous hand-off.
-            delay = model.org_random.expovariate(1.0 / model.params.policies.remote_handoff_hours)
+            delay = model.service_random.expovariate(1.0 / model.params.policies.remote_handoff_hours)
         elif self.pickup_h:
-            delay = model.org_random.expovariate(1.0 / self.pickup_h)
+            delay = model.service_random.expovariate(1.0 / self.pickup_h)
         else:
             decider.submit(self, decision)
             return
@@ -204,7 +204,7 @@ class DecisionProcess:
             return True
         decisions = self.model.params.decisions
         accept = decisions.screen_accept_good if decision.good else decisions.screen_accept_bad
-        return self.model.org_random.random() < accept
+        return self.model.screening_random.random() < accept
 
     def _polyarchy(self, decision: Decision, last: bool) -> bool:
         """Polyarchy (Sah & Stiglitz 1986): any judge may approve. An acceptance approves the decision at once
@@ -231,14 +231,32 @@ class DecisionProcess:
         return True
 
     def refuses(self, decision: Decision, gate_unit: str) -> bool:
-        """Does `gate_unit` refuse a cross-unit request? Incentives and open conflicts pull apart."""
+        """Does a team of `gate_unit` refuse to take on a cross-unit request? Its reward and its load decide.
+
+        Taking it on costs capacity the unit's own work needs, and the busier the unit (its load, days of
+        own work waiting) the dearer that capacity. A unit rewarded on its own measure (`sales_only`) gains
+        nothing from the request; one rewarded on the company's result (`integrated`) gains the order's
+        worth to the company. It accepts with the Luce share of what it gains, its tolerance included,
+        against that cost, less for each conflict open with the requester's unit (docs/ODD.md §7.8):
+        (T + I x D x V / V_mean) / (T + I x D x V / V_mean + s x load) x exp(-k x open conflicts).
+        """
         model = self.model
         settings = model.params.conflict
+        market = model.params.market
         unit = model.units[gate_unit]
-        base = settings.refusal_sales_only if unit.incentives == "sales_only" else settings.refusal_integrated
+        inquiry = decision.inquiry
+        # The request's size against an average one: a customization's cost share against the mean.
+        size = decision.amount / market.customization_cost_mean if decision.kind == CUSTOMIZATION else 1.0
+        gain = settings.tolerance_days
+        if unit.incentives == "integrated":
+            worth = inquiry.order_value / market.order_value_mean if inquiry is not None else 1.0
+            gain += settings.integrated_worth_days * worth
+        operations = model.operations
+        cost = size * operations.load(gate_unit)
         open_between = unit.open_conflicts.get(decision.requester.unit, 0)
-        willingness = (1.0 - base) * exp(-settings.cooperation_loss_per_open_conflict * open_between)
-        if model.org_random.random() < willingness:
+        willingness = gain / (gain + cost) * exp(-settings.cooperation_loss_per_open_conflict * open_between)
+        if model.cooperation_random.random() < willingness:
+            operations.take_on(gate_unit, size)
             return False
         open_conflict(model, "interunit", decision.requester.unit, gate_unit, (decision.requester, unit.head))
         return True

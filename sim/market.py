@@ -5,6 +5,7 @@
 2. The dealer policy may hand it to a regional dealer (`Channel`);
    otherwise it lands in the e-commerce team's shared inbox (`Inbox`), and
    the first free member of staff answers it and drafts a quote (`QUOTE`).
+   While the site is down (`sim.platform`) it gets through only when it is back.
 3. A customized need asks for a CUSTOMIZATION decision; a price above what
    the customer will pay asks for a PRICE decision (a discount), unless it
    lies beyond the price floor (`DecisionProcess` takes them along the path).
@@ -72,7 +73,7 @@ class Market:
 
     def _schedule_next_customer(self) -> None:
         model = self.model
-        rate = self.rate_per_hour()
+        rate = self.rate_per_hour() * model.platform.reach  # web marketing's campaigns (sim.web_marketing)
         if rate > 0:
             model.schedule_at(model.time + model.market_random.expovariate(rate), self.customer_arrives)
 
@@ -92,16 +93,25 @@ class Market:
         spread = market.customization_cost_spread
         cost = market.customization_cost_mean * draw.lognormvariate(-spread * spread / 2, spread)  # mean-preserving
         parts = tuple(draw.random() for _ in range(market.customization_parts))
+        quote_work = draw.expovariate(1.0)
         inquiry = Inquiry(
             len(model.inquiries), Customer(model, region), model.time, region, customized, wtp, value, half_life,
-            interest_draw, feasible_draw, model.time + patience, cost, parts,
+            interest_draw, feasible_draw, model.time + patience, cost, parts, quote_work,
         )  # fmt: skip
         model.inquiries.append(inquiry)
         self.open[inquiry.id] = inquiry
         self._schedule_next_customer()
-        dealer = model.channel.takes(inquiry)
+        if model.platform.down:
+            model.platform.hold(inquiry)  # the site is down: the inquiry gets through when it is back
+        else:
+            self.route(inquiry)
+
+    def route(self, inquiry: Inquiry) -> None:
+        """The inquiry reaches the company: a dealer takes it, or it lands in the shared inbox."""
+        channel = self.model.channel
+        dealer = channel.takes(inquiry)
         if dealer is not None:
-            model.channel.hand_to(dealer, inquiry)
+            channel.hand_to(dealer, inquiry)
         else:
             self.inbox.put(inquiry)
 
@@ -201,6 +211,7 @@ class Market:
             margin = model.params.market.margin_at_list - self.discount_needed(inquiry)
             inquiry.profit = inquiry.order_value * margin - value * dealer_share
             model.profit += inquiry.profit
+            model.operations.online_order(inquiry)  # the order now needs credit, building and shipping
             self.close(inquiry, "converted")
 
     def close(self, inquiry: Inquiry, outcome: str, when_h: float | None = None) -> None:
@@ -222,7 +233,9 @@ class Quote:
     def hours(staff, inquiry: Inquiry) -> float:
         work = staff.model.params.work
         speed = max(0.2, 1.0 + work.skill_speedup * (staff.skill - 0.5))
-        return staff.model.org_random.expovariate(speed / work.quote_hours)
+        # The inquiry brings its own amount of work (drawn with the customer), so that whoever quotes it,
+        # under any policy, faces the same work: staff differ only by their speed.
+        return inquiry.quote_work * work.quote_hours / speed
 
     @staticmethod
     def done(staff, inquiry: Inquiry, hours: float) -> None:

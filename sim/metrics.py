@@ -61,8 +61,10 @@ METRICS: dict[str, Metric] = {
     "conflict_resolution_time_mean_h": Metric("Conflict resolution time, mean", "h"),
     "revenue": Metric("Revenue", "currency"),
     "revenue_per_employee": Metric("Revenue per employee", "currency"),
-    "profit": Metric("Profit (margin after discounts and costs)", "currency"),
+    "profit": Metric("Profit (margin after discounts and costs, online and through dealers)", "currency"),
     "profit_per_employee": Metric("Profit per employee", "currency"),
+    "dealer_sales": Metric("Dealers' sales of our products (at the wholesale price)", "currency"),
+    "dealer_sales_lost": Metric("Dealers' offline sales switched to competitors", integer=True),
     "coordination_overhead_share": Metric("Coordination overhead (share of staff time)"),
     **{f"{kind}_conflicts": Metric(f"{kind.capitalize()} conflicts", integer=True) for kind in CONFLICT_KINDS},
     "departures": Metric("Departures", integer=True),
@@ -70,6 +72,18 @@ METRICS: dict[str, Metric] = {
     "bottleneck": Metric("Busiest person or circle", text=True),
     "adaptations": Metric("Adaptations (whole run)", integer=True),
     "headcount_end": Metric("Headcount at the end (the size plus adaptation's hires)", integer=True),
+    # The units' own work (sim.operations): what production and logistics got done, and how far behind
+    # production and R&D ran (the load a unit weighs when asked for a cross-unit request, docs/ODD.md §7.8).
+    "orders_built": Metric("Orders built by production (online and dealer)", integer=True),
+    "orders_shipped": Metric("Orders shipped by logistics", integer=True),
+    "orders_backlog_days": Metric("Production's backlog, mean", "d"),
+    "rnd_backlog_days": Metric("R&D's backlog of customization designs, mean", "d"),
+    # E-commerce's roles (seed 004; sim.platform, sim.workforce): its site's downtime and its turnover.
+    "platform_downtime_share": Metric("E-commerce platform down (share of the time)"),
+    "platform_incidents": Metric("Platform incidents", integer=True),
+    "inquiries_held_by_downtime": Metric("Inquiries held up while the platform was down", integer=True),
+    "ecommerce_turnover_per_year": Metric("E-commerce staff turnover", "1/year"),
+    "other_turnover_per_year": Metric("Other units' staff turnover", "1/year"),
 }
 HEADLINE_METRICS = tuple(METRICS)
 INTEGER_METRICS = frozenset(name for name, metric in METRICS.items() if metric.integer)
@@ -139,6 +153,11 @@ def profit(model) -> float:
     return model.profit
 
 
+def orders_backlog_days(model) -> float:
+    """Production's load now: days of building waiting (sim.operations)."""
+    return model.operations.load("production")
+
+
 def adaptations(model) -> int:
     return len(model.adaptation.events)
 
@@ -166,4 +185,5 @@ DAILY_REPORTERS = {
     "revenue": revenue,
     "profit": profit,
     "adaptations": adaptations,
+    "orders_backlog_days": orders_backlog_days,
 }

@@ -12,18 +12,23 @@ The parts, each in a module of its own:
 - `market`: customers, quotes, prices and answers, the usual source of work
   (`validation_mode`: a pure queueing network instead);
 - `decisions`: a decision's path, hop by hop, to its outcome;
+- `operations`: the units' own work (credit, building, shipping, designs),
+  worked through in the daily pass;
+- `platform`: e-commerce's IT and web-marketing roles, the site's incidents
+  and the campaigns' reach (seed 004);
 - `conflicts`, `channel` (dealers), `committee`, `workforce` (training and
-  turnover);
+  turnover by unit);
 - `metrics`: what is observed each day and summarized at the end.
 
-Two random streams come from the run's seed (`randomness`): the market's and
-the organization's, so two structures run on one seed face the same customers.
+The run's seed gives one random stream per purpose (`randomness`): the
+market's, the deciders' service, screening, cooperation, people, dealers, the platform. Two
+structures run on one seed face the same customers, and a policy changes only
+the draws of what it touches.
 """
 
 from __future__ import annotations
 
 import mesa
-import numpy as np
 
 from sim import metrics
 from sim.calendar import WORKING_HOURS_PER_DAY
@@ -33,7 +38,9 @@ from sim.company import assign_calendars, hire
 from sim.adaptation import Adaptation
 from sim.events import EventModel
 from sim.market import Market
-from sim.randomness import stream
+from sim.operations import Operations
+from sim.platform import Platform
+from sim.randomness import streams
 from sim.scenario import Scenario
 from sim.structures import STRUCTURES
 from sim.summary import Baseline, summarize
@@ -46,11 +53,13 @@ class OrgModel(EventModel):
 
     # Slots, not instance attributes: see EventModel.
     __slots__ = (
-        "params", "seed", "market_random", "org_random",
+        "params", "seed", "market_random", "service_random", "screening_random", "cooperation_random",
+        "people_random", "dealer_random", "platform_random",
         "inquiries", "decisions", "conflicts", "decisions_today", "outcome_counts",
         "revenue", "profit", "dealer_share_paid", "coordination_hours", "queued_jobs", "open_conflict_count",
         "departures",
         "market", "source", "decision_process", "units", "employees", "staff", "workforce", "committee", "channel",
+        "operations", "platform",
         "structure", "adaptation", "datacollector", "measured_from",
     )  # fmt: skip
 
@@ -60,9 +69,11 @@ class OrgModel(EventModel):
         super().__init__(rng=seed)
         self.params = params
         self.seed = seed
-        market_seed, org_seed = np.random.SeedSequence(seed).spawn(2)
-        self.market_random = stream(market_seed)
-        self.org_random = stream(org_seed)
+        drawn = streams(seed)
+        self.market_random, self.service_random = drawn["market"], drawn["service"]
+        self.screening_random, self.cooperation_random = drawn["screening"], drawn["cooperation"]
+        self.people_random, self.dealer_random = drawn["people"], drawn["dealers"]
+        self.platform_random = drawn["platform"]
 
         # What happened, one record per item, and running totals (read by `metrics`).
         self.inquiries, self.decisions, self.conflicts = [], [], []
@@ -77,9 +88,11 @@ class OrgModel(EventModel):
         self.decision_process = self.source.decision_process(self)
         self.adaptation = Adaptation(self)
         self.units, self.employees = hire(self)
+        self.operations = Operations(self)
         self.workforce = Workforce(self)
         policies = params.policies
         self.committee = Committee(self, policies.committee) if policies.committee != "none" else None
+        self.platform = Platform(self)  # e-commerce's IT and web-marketing roles, and its site
         self.channel = Channel(self)
         self.install_structure(params.organization.structure)
         self.workforce.start()
@@ -91,6 +104,7 @@ class OrgModel(EventModel):
         self.measured_from = Baseline(self)  # the warm-up's end moves it (metrics are taken after it)
         self.schedule_at(params.warmup_hours, self._end_warmup)
         self.source.start()
+        self.platform.start()
 
     def install_structure(self, name: str) -> None:
         """Arrange the employees under structure `name`; choose who answers customers; fill calendars."""
@@ -102,6 +116,7 @@ class OrgModel(EventModel):
         if self.params.policies.everyone_helps_customers:
             in_team = {id(e) for e in team}
             helpers = [e for e in self.employees if e.unit != "management" and id(e) not in in_team]
+        team = self.platform.assign_roles(team)  # IT and web marketers serve their own queues (sim.platform)
         self.staff = [*team, *helpers]
         self.market.serve_with(team, helpers)
         self.adaptation.watch(self.employees)
@@ -126,6 +141,8 @@ class OrgModel(EventModel):
 
     def _observe_day(self, _=None) -> None:
         self.market.triage()
+        self.operations.day()
+        self.channel.day()
         self.datacollector.collect(self)
         self.decisions_today = []
         self.adaptation.check()

@@ -33,6 +33,7 @@ class Inquiry:
     deadline_h: float  # when the customer's patience runs out: with no answer by then, the customer has left
     customization_cost: float  # what customizing it would cost, as a share of the order's value
     parts: tuple[float, ...]  # the parts a customization touches, each a position in [0, 1) of a unit's work
+    quote_work: float  # the work its quote takes, in mean quotes (exponential, mean 1): hours = this x quote_hours / speed
     staff_id: int | None = None
     pending: Any = None  # the decision it waits for, if any
     walked_away: bool = False  # the customer left before any answer came

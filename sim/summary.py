@@ -12,9 +12,19 @@ hours worked. Nothing improves because work is left unfinished:
 - revenue and profit are sums over the inquiries (`Inquiry.revenue`,
   `Inquiry.profit`: a sale's margin after its discount and the dealer's share,
   or a failed customization's cost), per employee over the headcount now;
+  revenue stays the online channel's, and profit adds our margin on the
+  dealers' offline sales of the days that ended after the warm-up, which
+  `dealer_sales` (revenue at the wholesale price) and `dealer_sales_lost`
+  (offline customers switched to competitors) report (`sim.dealers`);
 - `utilization_max` is the highest busy share of any one person (work hours
   over the hours their calendar left them) or circle (tension time asked of
-  its tactical meetings over their length), and `bottleneck` says who that is.
+  its tactical meetings over their length), and `bottleneck` says who that is;
+- the units' own work (`sim.operations`): orders built and shipped after the
+  warm-up, and the mean load of production and R&D at the daily passes;
+- the e-commerce platform (`sim.platform`): the share of the time after the
+  warm-up that it was down, its incidents and the inquiries they held up; and
+  the annual turnover of e-commerce and of the other units (`sim.workforce`),
+  departures after the warm-up over the unit's headcount now.
 """
 
 from __future__ import annotations
@@ -54,6 +64,9 @@ class Baseline:
         self.departures = model.departures
         self.worked = {id(w): w.worked_h for w in workers(model)}
         self.tensions = {id(c): (c.tensions_taken, c.tactical.count_until(model.time)) for c in circles(model)}
+        self.operations = model.operations.totals()
+        self.platform = model.platform.totals()
+        self.workforce = model.workforce.totals()
 
 
 def measured_decisions(model) -> list:
@@ -133,6 +146,8 @@ def summarize(model) -> dict:
         revenue += inquiry.revenue
         profit += inquiry.profit
     closed = sum(counts.values())
+    dealer_sales, dealer_sales_lost, dealer_margin = model.channel.measured(t0)
+    profit += dealer_margin
     decisions = [d for d in model.decisions if d.created_h >= t0]
     decision_times = [(now if d.decided_h is None else d.decided_h) - d.created_h for d in decisions]
     conflicts = [c for c in model.conflicts if c.opened_h >= t0]
@@ -170,6 +185,8 @@ def summarize(model) -> dict:
         "revenue_per_employee": revenue / staff,
         "profit": profit,
         "profit_per_employee": profit / staff,
+        "dealer_sales": dealer_sales,
+        "dealer_sales_lost": dealer_sales_lost,
         "coordination_overhead_share": coordination / staff_hours if staff_hours else math.nan,
         **{f"{kind}_conflicts": sum(c.kind == kind for c in conflicts) for kind in CONFLICT_KINDS},
         "departures": model.departures - since.departures,
@@ -178,5 +195,8 @@ def summarize(model) -> dict:
         "adaptations": len(model.adaptation.events),
         "headcount_end": staff,
     }
+    summary.update(model.operations.measured(since.operations))
+    summary.update(model.platform.measured(since.platform))
+    summary.update(model.workforce.measured(since.workforce))
     summary.update(model.source.measured(t0))
     return summary

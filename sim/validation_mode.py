@@ -113,7 +113,7 @@ class Serve:
     @staticmethod
     def hours(server, request: Request) -> float:
         request.started_h = server.model.time
-        return server.model.org_random.expovariate(server.model.params.validation.manager_service_rate_per_hour)
+        return server.model.service_random.expovariate(server.model.params.validation.manager_service_rate_per_hour)
 
     @staticmethod
     def done(server, request: Request, hours: float) -> None:

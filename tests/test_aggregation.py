@@ -85,12 +85,16 @@ def test_a_committee_visits_every_hop_and_counts_the_votes():
 
 @pytest.mark.parametrize("rule", ["polyarchy", "committee"])
 def test_a_refusal_is_not_a_judgement_and_still_ends_the_decision(rule):
-    # Every unit refuses every cross-unit request; under polyarchy no judge accepts either, so every
+    # Every unit refuses every cross-unit request: R&D and production are buried in their own work and
+    # tolerate next to no load (docs/ODD.md §7.8); under polyarchy no judge accepts either, so every
     # decision reaches its gates. A decision with a gate on its path then ends refused, whatever the rule.
-    overrides = {"conflict__refusal_sales_only": 1.0, "conflict__refusal_integrated": 1.0}
+    overrides = {"decisions__aggregation": rule, "conflict__tolerance_days": 1e-9, **LONG_PATHS}
     if rule == "polyarchy":
         overrides |= {"decisions__screen_accept_good": 0.0, "decisions__screen_accept_bad": 0.0}
-    model = run_model(decisions__aggregation=rule, **LONG_PATHS, **overrides)
+    model = OrgModel(load_scenario("baseline", {k.replace("__", "."): v for k, v in overrides.items()}), rng=1)
+    for unit in ("rnd", "production"):
+        model.operations.stages[unit].add(1e9)  # years of work waiting: no daily pass clears it
+    model.run()
     gated = [d for d in model.decisions if any(hop.gate_unit for hop in d.path)]
     outcomes = Counter(d.outcome for d in gated)
     assert outcomes["refused"] > 20, outcomes

@@ -71,7 +71,7 @@ def test_clash_rate_per_crossing_falls_with_shared_experience():
 
     Expected ratio about 0.25 (exp(-n/F) over ~90 crossings a pair each half); asked: below 0.5 in every seed.
     """
-    overrides = {**SMALL, "horizon_days": 80, "warmup_days": 0, "hybrid.cultural_distance": 1.0,
+    overrides = {**SMALL, "horizon_days": 110, "warmup_days": 0, "hybrid.cultural_distance": 1.0,
                  "hybrid.clash_at_full_distance": 0.8, "hybrid.familiarity_crossings": 7.5}  # fmt: skip
     overrides = {k.replace("__", "."): v for k, v in overrides.items()}
     for seed in SEEDS:

@@ -3,7 +3,8 @@
 A sale earns the margin at list price less its discount and the dealer's
 share; an approved infeasible customization fails in production and costs a
 share of the order's value. So approving bad requests (Sah & Stiglitz's type-II
-error) has a price: it may raise revenue, but it lowers profit.
+error) has a price: it may raise revenue, but it lowers profit. Profit also
+holds our margin on the dealers' offline sales (§7.9, `sim.dealers`).
 
 Every run is the baseline measured from the start (no warm-up), 60 days, fixed
 seeds. Sums are compared with a relative tolerance of 1e-9 (float rounding of
@@ -36,6 +37,11 @@ def _failed(model) -> list:
     return [i for i in model.inquiries if i.build_fails and i.outcome == "lost_product"]
 
 
+def _dealer_sold(model) -> int:
+    """How many of our products the dealers sold to their own offline customers over the run."""
+    return sum(sold for _, _, sold, _ in model.channel.business.days)
+
+
 def test_accepting_bad_requests_lowers_profit():
     """The issue's done-when: screen_accept_bad = 1 earns less profit than 0, over 5 seeds (means)."""
     profit, revenue = {}, {}
@@ -58,7 +64,8 @@ def test_accepting_bad_requests_lowers_profit():
     ],
 )
 def test_profit_is_conserved(seed, overrides):
-    """Profit = sum over orders of margin - discount - dealer share - failure costs, and <= margin x revenue."""
+    """Profit = sum over orders of margin - discount - dealer share - failure costs, plus the margin on the
+    dealers' offline sales, and <= margin x (online revenue + dealer sales)."""
     model = _run(seed, **overrides)
     summary = model.summary()
     m = model.params.market.margin_at_list
@@ -66,23 +73,28 @@ def test_profit_is_conserved(seed, overrides):
     converted = [i for i in model.inquiries if i.outcome == "converted"]
     failed = _failed(model)
     assert converted
+    # The dealers' offline sales: bought from us at the wholesale price, our margin less their discount off list.
+    wholesale, value = model.params.dealers.wholesale_price, model.params.market.order_value_mean
+    dealer_margin = _dealer_sold(model) * value * (m - (1.0 - wholesale))
+    assert _dealer_sold(model) > 0
+    assert summary["dealer_sales"] == pytest.approx(_dealer_sold(model) * value * wholesale, rel=REL)
 
     # The summary, the running total and the inquiries agree.
-    assert summary["profit"] == pytest.approx(sum(i.profit for i in model.inquiries), rel=REL)
+    assert summary["profit"] == pytest.approx(sum(i.profit for i in model.inquiries) + dealer_margin, rel=REL)
     assert model.profit == pytest.approx(summary["profit"], rel=REL)
     assert summary["profit_per_employee"] == pytest.approx(summary["profit"] / summary["headcount_end"], rel=REL)
 
     # Rebuilt from the orders: the margin left after each discount, less the dealers' shares and the failures.
     margin = sum(i.order_value * (m - _discount(model, i)) for i in converted)
     failure_costs = cost_share * sum(i.order_value for i in failed)
-    assert summary["profit"] == pytest.approx(margin - model.dealer_share_paid - failure_costs, rel=REL)
+    assert summary["profit"] == pytest.approx(margin - model.dealer_share_paid - failure_costs + dealer_margin, rel=REL)
 
     # Only sales and failed builds carry money; a failed build is a loss of exactly its cost.
     assert all(i.profit == 0.0 for i in model.inquiries if i.outcome != "converted" and i not in failed)
     assert all(i.profit == pytest.approx(-cost_share * i.order_value, rel=REL) for i in failed)
     # Each sale's profit never exceeds the margin share of its revenue (discounts and shares only take away).
     assert all(i.profit <= m * i.revenue + 1e-9 for i in converted)
-    assert summary["profit"] <= m * summary["revenue"]
+    assert summary["profit"] <= m * (summary["revenue"] + summary["dealer_sales"])
 
 
 def test_bad_discounts_lose_money_at_the_defaults():
@@ -104,8 +116,10 @@ def test_a_bigger_margin_raises_profit_and_changes_nothing_else(seed):
     high = _run(seed, market__margin_at_list=0.30)
     a, b = low.summary(), high.summary()
     assert b["profit"] > a["profit"]
-    # Every converted order earns 0.15 of its list value more; margin is accounting, not behaviour.
+    # Every converted order earns 0.15 of its list value more, and so does every dealer's offline sale of ours
+    # (valued at the mean order value); margin is accounting, not behaviour.
     sold = sum(i.order_value for i in low.inquiries if i.outcome == "converted")
+    sold += _dealer_sold(low) * low.params.market.order_value_mean
     assert b["profit"] - a["profit"] == pytest.approx(0.15 * sold, rel=1e-6)
     others = [k for k in a if not k.startswith("profit")]
     assert all(a[k] == b[k] or (a[k] != a[k] and b[k] != b[k]) for k in others)  # NaN equals NaN here

@@ -185,7 +185,7 @@ def pricing_hop(model, decision: Decision, grantor) -> Hop:
     circle, holder = (requester.circle, requester) if grantor is requester else (grantor, grantor.pricing_holder)
     if holder is not requester and decision.amount > circle.policy[PRICE]:
         return Hop(circle, meeting=True)
-    if model.org_random.random() < circle.ambiguity(model.time):
+    if model.cooperation_random.random() < circle.ambiguity(model.time):
         # Two roles claim (or disown) the domain: a role conflict, and the
         # decision falls back to the circle's next tactical meeting.
         open_conflict(model, "role", circle.unit, circle.unit, (holder, circle.lead_link), circle)

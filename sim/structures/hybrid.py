@@ -127,7 +127,7 @@ class Hybrid(Hierarchy):
         for unit_name in CUSTOMIZATION_UNITS:
             chance = self.clash_probability(unit_name)
             self.crossings[unit_name] += 1
-            if model.org_random.random() < chance:
+            if model.cooperation_random.random() < chance:
                 self.clashes[unit_name] += 1
                 other = model.units[unit_name].head
                 open_conflict(model, "culture", "ecommerce", unit_name, (boundary, other))
