@@ -51,7 +51,7 @@ class AdaptationEvent:
     """One change the organization made to relieve an overloaded decider."""
 
     time_h: float
-    kind: str  # delegation | deputy | lateral relation | circle split | role filler
+    kind: str  # delegation | lateral relation | delegation and lateral relation | deputy | circle split | role filler
     employee_id: int  # the overloaded decider
     unit: str
     detail: str

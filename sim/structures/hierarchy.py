@@ -210,13 +210,19 @@ class Hierarchy(Structure):
             elif item.kind == CUSTOMIZATION and person.limits.get(CUSTOMIZATION, 0.0) >= item.amount:
                 # It could grant it but only relays it: the units meet nowhere lower.
                 between |= {frozenset((item.requester.unit, hop.gate_unit)) for hop in item.path if hop.gate_unit}
-        if granted and sum(granted.values()) * 2 >= len(asked) + len(conflicts):
-            if adaptation.delegate(person, granted.most_common(1)[0][0]):
-                return "delegation"
+        # Each structural remedy that applies, at once: delegate what the office grants, link the units that
+        # meet only here (Galbraith 1974: rules and targets, then lateral relations, before slack resources).
+        # Choosing one by the office's mix flipped between seeds whose mix sat near the threshold, and
+        # putting one first left the other's work piling up for a cooldown, which deputies then absorbed.
+        done = []
+        if granted and adaptation.delegate(person, granted.most_common(1)[0][0]):
+            done.append("delegation")
         new_links = {pair for pair in between if len(pair) == 2} - self.lateral.keys()
         if new_links:
             adaptation.link_units(self, new_links)
-            return "lateral relation"
+            done.append("lateral relation")
+        if done:
+            return " and ".join(done)
         return "deputy" if adaptation.add_deputies(person) else None
 
     # ------------------------------------------------------------- org chart
