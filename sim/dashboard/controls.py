@@ -7,6 +7,8 @@ from typing import Callable
 import solara
 
 from sim.dashboard.session import (
+    ADAPTATIONS,
+    AGGREGATIONS,
     COMMITTEES,
     DEALER_POLICIES,
     INCENTIVES,
@@ -42,6 +44,9 @@ def SettingsPanel(draft: solara.Reactive[Settings], on_scenario: Callable[[str],
     solara.Select("Incentives", values=list(INCENTIVES), value=value.incentives, on_value=setter("incentives"))
     solara.Select("Cross-unit committee", values=list(COMMITTEES), value=value.committee,
                   on_value=setter("committee"))
+    solara.Select("Adaptation", values=list(ADAPTATIONS), value=value.adaptation, on_value=setter("adaptation"))
+    solara.Select("Judges combine by", values=list(AGGREGATIONS), value=value.aggregation,
+                  on_value=setter("aggregation"))
     solara.SliderFloat("Training (hours per month)", value=value.training_hours_per_month, min=0, max=20, step=1,
                        on_value=setter("training_hours_per_month"))
     solara.Checkbox(label="Everyone helps customers", value=value.everyone_helps_customers,
@@ -51,7 +56,11 @@ def SettingsPanel(draft: solara.Reactive[Settings], on_scenario: Callable[[str],
     Caption(
         "Pricing authority: who may grant a discount (the top, each unit, or the person answering). "
         "Dealer policy: send inquiries to regional dealers (assign), sell directly online (direct), or sell "
-        "online and share the profit with the dealer (o2o). Changing any setting starts the company afresh. "
+        "online and share the profit with the dealer (o2o). Incentives: units rewarded on their own work "
+        "(sales_only) or on the company's (integrated) take on others' requests as their load allows. "
+        "Adaptation: an overloaded office delegates, links units or gets deputies (adaptive), or never (none). "
+        "Judges combine by: all must approve (hierarchy), any may (polyarchy), or a quorum votes (committee). "
+        "Changing any setting starts the company afresh. "
         "More settings take any scenario key, e.g. `market.price_premium=0.2`."
     )
 

@@ -23,6 +23,8 @@ PRICING_AUTHORITIES = choices("policies.pricing_authority")
 DEALER_POLICIES = choices("dealers.policy")
 INCENTIVES = choices("policies.incentives")
 COMMITTEES = choices("policies.committee")
+ADAPTATIONS = choices("policies.adaptation")
+AGGREGATIONS = choices("decisions.aggregation")
 DEFAULT_SCENARIO = "baseline"
 DEFAULT_RESULTS_DIR = "results/size_sweep"
 TIMESERIES_COLUMNS = tuple(metrics.DAILY_REPORTERS)
@@ -55,6 +57,8 @@ class Settings:
     dealer_policy: str = "direct"
     incentives: str = "sales_only"
     committee: str = "none"
+    adaptation: str = "adaptive"
+    aggregation: str = "hierarchy"
     training_hours_per_month: float = 0.0
     everyone_helps_customers: bool = False
     extra: str = ""
@@ -72,6 +76,8 @@ class Settings:
             dealer_policy=scenario.dealers.policy,
             incentives=scenario.policies.incentives,
             committee=scenario.policies.committee,
+            adaptation=scenario.policies.adaptation,
+            aggregation=scenario.decisions.aggregation,
             training_hours_per_month=scenario.policies.training_hours_per_month,
             everyone_helps_customers=scenario.policies.everyone_helps_customers,
         )
@@ -89,6 +95,8 @@ class Settings:
             "dealers.policy": self.dealer_policy,
             "policies.incentives": self.incentives,
             "policies.committee": self.committee,
+            "policies.adaptation": self.adaptation,
+            "decisions.aggregation": self.aggregation,
             "policies.training_hours_per_month": self.training_hours_per_month,
             "policies.everyone_helps_customers": self.everyone_helps_customers,
         }
