@@ -1,4 +1,4 @@
-"""The Mesa agents: employees, units, dealers and customers.
+"""The agents: employees, units and dealers (Mesa agents), and customers.
 
 An `Employee` (and a `Dealer`) is a single FIFO server: work (a quote, a
 decision, a conflict to resolve) waits in its queue and is done one item at a
@@ -166,9 +166,20 @@ class Dealer(Worker):
         self.unit = "dealer"
 
 
-class Customer(mesa.Agent):
-    """A buyer who sends one online inquiry, then buys or walks away."""
+class Customer:
+    """A buyer who sends one online inquiry, then buys or walks away.
+
+    Not registered with Mesa's agent sets: a customer has no step of its own and
+    lives only as long as its inquiry (the inquiry holds its draws), and a yy run
+    creates 16,000 of them (benchmarks/PROFILE.md, sixth pass).
+    """
+
+    __slots__ = ("model", "region")
 
     def __init__(self, model, region: int):
-        super().__init__(model)
+        self.model = model
         self.region = region
+
+    def remove(self) -> None:
+        """The customer's inquiry is closed: it leaves the model (nothing else holds it)."""
+        self.model = None

@@ -76,7 +76,7 @@ class Inbox:
     def take(self, person) -> None:
         """`person` has nothing else to do: take the oldest inquiry whose customer is still there, or wait."""
         waiting = self.waiting
-        now = self.model.time
+        now = self.model._time  # the clock's storage: read for every inquiry taken (sim.events)
         while waiting:
             item = waiting.popleft()
             if item.outcome == "open":

@@ -48,6 +48,7 @@ class Market:
         self.model = model
         self.inbox = Inbox(model, QUOTE, self.walked_away)
         self.open: dict[int, Inquiry] = {}  # every inquiry still open, by id (the daily triage goes through them)
+        self._rate_per_hour = self._base_rate_per_hour()  # the scenario's size and rates are fixed for the run
 
     def start(self) -> None:
         self._schedule_next_customer()
@@ -61,7 +62,10 @@ class Market:
         self.inbox.serve_with(team, helpers)
 
     def rate_per_hour(self) -> float:
-        """Inquiries per working hour: a fixed rate, or one that grows with headcount."""
+        """Inquiries per working hour before web marketing's campaigns: a fixed rate, or one that grows with size."""
+        return self._rate_per_hour
+
+    def _base_rate_per_hour(self) -> float:
         params = self.model.params
         market = params.market
         per_day = (
@@ -73,13 +77,14 @@ class Market:
 
     def _schedule_next_customer(self) -> None:
         model = self.model
-        rate = self.rate_per_hour() * model.platform.reach  # web marketing's campaigns (sim.web_marketing)
+        rate = self._rate_per_hour * model.platform.reach  # web marketing's campaigns (sim.web_marketing)
         if rate > 0:
-            model.schedule_at(model.time + model.market_random.expovariate(rate), self.customer_arrives)
+            model.schedule_at(model._time + model.market_random.expovariate(rate), self.customer_arrives)
 
     def customer_arrives(self, _=None) -> None:
         """A customer sends an online inquiry; the next one is drawn from the market stream."""
         model = self.model
+        now = model._time  # the clock's storage: this runs for every customer (sim.events)
         market = model.params.market
         draw = model.market_random
         # A fixed number of market draws per customer keeps the stream aligned across structures.
@@ -92,11 +97,11 @@ class Market:
         patience = market.patience_median_h * draw.lognormvariate(0.0, market.patience_spread)
         spread = market.customization_cost_spread
         cost = market.customization_cost_mean * draw.lognormvariate(-spread * spread / 2, spread)  # mean-preserving
-        parts = tuple(draw.random() for _ in range(market.customization_parts))
+        parts = tuple([draw.random() for _ in range(market.customization_parts)])
         quote_work = draw.expovariate(1.0)
         inquiry = Inquiry(
-            len(model.inquiries), Customer(model, region), model.time, region, customized, wtp, value, half_life,
-            interest_draw, feasible_draw, model.time + patience, cost, parts, quote_work,
+            len(model.inquiries), Customer(model, region), now, region, customized, wtp, value, half_life,
+            interest_draw, feasible_draw, now + patience, cost, parts, quote_work,
         )  # fmt: skip
         model.inquiries.append(inquiry)
         self.open[inquiry.id] = inquiry
@@ -142,7 +147,7 @@ class Market:
         """Staff have answered and drafted a quote: ask for what it needs, or answer at once."""
         if inquiry.outcome != "open":
             return  # the customer left while the quote was drafted
-        if inquiry.deadline_h <= self.model.time:
+        if inquiry.deadline_h <= self.model._time:
             self.walked_away(inquiry)  # noticed now: the customer has left
             return
         if inquiry.customized:
@@ -182,11 +187,12 @@ class Market:
     def answer(self, inquiry: Inquiry) -> None:
         """The answer reaches the customer: is the lead still warm, the price right, the product there?"""
         model = self.model
-        if inquiry.deadline_h <= model.time:
+        now = model._time
+        if inquiry.deadline_h <= now:
             self.walked_away(inquiry)  # too late: the customer has left
             return
-        inquiry.answered_h = model.time
-        waited = model.time - inquiry.arrived_h
+        inquiry.answered_h = now
+        waited = now - inquiry.arrived_h
         interest = 0.5 ** (waited / inquiry.half_life_h)  # lead decay
         channel = model.channel
         if inquiry.interest_draw > interest:
@@ -216,7 +222,7 @@ class Market:
 
     def close(self, inquiry: Inquiry, outcome: str, when_h: float | None = None) -> None:
         """Record the one outcome this inquiry ends in (one of `metrics.OUTCOMES`), now or at `when_h`."""
-        inquiry.closed_h = self.model.time if when_h is None else when_h
+        inquiry.closed_h = self.model._time if when_h is None else when_h
         inquiry.outcome = outcome
         del self.open[inquiry.id]
         self.model.outcome_counts[outcome] += 1
