@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import time
 import warnings
+from dataclasses import replace
+from threading import Thread
 
 import numpy as np
 import pyarrow as pa
@@ -25,6 +27,7 @@ from sim.batch.sweep import plan, run_sweep
 from sim.batch.versions import experiment_hash, report_folder
 from sim.batch.worker import Task, execute
 from sim.cli import main
+from sim.metrics import NUMERIC_METRICS
 
 
 def cli(*args: str):
@@ -141,6 +144,19 @@ def _task(tmp_path, **limits) -> Task:
     experiment = load_experiment(small_experiment(tmp_path, days=40, sizes="[40]"))
     return Task(key="k", point=0, replication=0, seed=1, scenario={**experiment.scenarios[0], "seed": 1},
                 metrics=("inquiries",), **limits)
+
+
+def test_the_time_limit_holds_on_a_thread_no_timer_reaches_and_its_spans_change_nothing(tmp_path):
+    # A Dask worker runs tasks on a thread, where run_limits' SIGALRM timer cannot interrupt the run.
+    results = {}
+    limited = Thread(target=lambda: results.update(slow=execute(_task(tmp_path, timeout_s=1e-6))))
+    limited.start()
+    limited.join(timeout=120)
+    assert results["slow"]["status"] == "failed" and "RunTimeout" in results["slow"]["error"]
+    whole = execute(replace(_task(tmp_path), metrics=NUMERIC_METRICS))
+    in_spans = execute(replace(_task(tmp_path, timeout_s=600), metrics=NUMERIC_METRICS))
+    assert whole["status"] == in_spans["status"] == "ok" and whole["metrics"]["inquiries"] > 0
+    assert json.dumps(in_spans["metrics"]) == json.dumps(whole["metrics"])  # NaN included
 
 
 def test_a_run_over_its_time_or_memory_limit_fails_with_the_reason(tmp_path):

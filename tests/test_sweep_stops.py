@@ -108,10 +108,10 @@ def wait_for(condition, seconds: float, what: str) -> None:
         time.sleep(0.05)
 
 
-def start_sweep(experiment: Path, out: Path) -> tuple[subprocess.Popen, list[str], set[int]]:
+def start_sweep(experiment: Path, out: Path, *backend: str) -> tuple[subprocess.Popen, list[str], set[int]]:
     """An `orgsim sweep` subprocess, once it has stored a part; (process, command, its descendants)."""
     command = [sys.executable, "-m", "sim", "sweep", str(experiment), "--out", str(out), "--workers", "2",
-               "--batch", "2", "--no-progress"]
+               "--batch", "2", "--no-progress", *backend]
     process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                                start_new_session=True)
     wait_for(lambda: process.poll() is not None or list((out / "runs").glob("part-*.parquet")), 90, "no part stored")
@@ -153,8 +153,9 @@ def test_sigterm_and_sighup_stop_a_sweep_like_ctrl_c(stopped_experiment, tmp_pat
         pd.testing.assert_frame_equal(got, table(tmp_path / "whole"))
 
 
-def test_workers_die_with_a_sweep_killed_by_sigkill(stopped_experiment, tmp_path):
-    process, _, children = start_sweep(stopped_experiment, tmp_path / "killed")
+@pytest.mark.parametrize("backend", [(), ("--dask-local",)], ids=["pool", "dask-local"])
+def test_workers_die_with_a_sweep_killed_by_sigkill(stopped_experiment, tmp_path, backend):
+    process, _, children = start_sweep(stopped_experiment, tmp_path / "killed", *backend)
     try:
         os.kill(process.pid, signal.SIGKILL)  # the sweep only: its workers are on their own
         process.wait(timeout=30)

@@ -116,7 +116,7 @@ def run_limits(seconds: float | None, memory_mb: int | None) -> Iterator[None]:
     """Bound the run inside the block: address space (MemoryError) and wall time (RunTimeout).
 
     The timer needs the main thread (pool workers run tasks there); on a Dask
-    worker's task thread only the memory limit applies.
+    worker's task thread the run checks its wall time itself (`worker._run`).
     """
     saved_limit = None
     if memory_mb:
