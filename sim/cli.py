@@ -257,28 +257,21 @@ def report(results_dir, out, by, version):
 
 
 @main.command()
-@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True, help="Port on 127.0.0.1.")
-def dashboard(port):
-    """Serve the interactive dashboard on 127.0.0.1 (works offline; Ctrl-C stops it)."""
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True, help="Port to serve on.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on; 0.0.0.0 serves a room.")
+@click.option("--results", default="results", show_default=True, help="The only folder whose sweeps the page opens.")
+@click.option("--max-employees", type=click.IntRange(min=1), help="Largest company one participant may run.")
+@click.option("--max-days", type=click.IntRange(min=1), help="Longest run one participant may ask for.")
+@click.option("--max-compare-days", type=click.IntRange(min=1), help="Longest comparison of the structures.")
+def dashboard(port, host, results, max_employees, max_days, max_compare_days):
+    """Serve the dashboard, offline; prints the participants' and the facilitator's links (docs/workshop.md)."""
     from sim.dashboard import serve
 
-    problem = serve.problem_before_start(port)
-    if problem:
-        _fail(problem)
-    process = serve.start(port)
+    limits = {"max_employees": max_employees, "max_days": max_days, "max_compare_days": max_compare_days}
     try:
-        if not serve.wait_until_listening(port, process):
-            process.terminate()
-            _fail(f"the dashboard server did not start (exit code {process.wait()})")
-        click.echo(f"orgsim dashboard: http://{serve.HOST}:{port}  (Ctrl-C to stop)")
-        sys.exit(process.wait())
-    except KeyboardInterrupt:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except Exception:
-            process.kill()
-        click.echo("orgsim dashboard: stopped", err=True)
+        sys.exit(serve.run(port, host, results, limits, echo=click.echo))
+    except serve.StartError as error:
+        _fail(str(error))
 
 
 @main.command()

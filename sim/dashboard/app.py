@@ -7,39 +7,49 @@ another's. Nothing model-related is created at module level.
 
 from __future__ import annotations
 
-import asyncio
-
 import solara
+import solara.server.settings
 
+from sim.dashboard import limits
 from sim.dashboard.compare_view import CompareView
-from sim.dashboard.controls import RunControls, SettingsPanel
+from sim.dashboard.controls import RunCaption, RunControls, SettingsPanel, use_play
+from sim.dashboard.facilitator_view import FacilitatorPage
 from sim.dashboard.results_view import ResultsView
-from sim.dashboard.simulation_view import ExportPanel, LossPanel, MetricCards, OrgPanel, TimeSeriesPanel
+from sim.dashboard.painter import Painter
+from sim.dashboard.simulation_view import (ExportPanel, LossPanel, MetricCards, MetricsCaption, OrgCaption,
+                                          OrgPanel, TimeSeriesCaption, TimeSeriesPanel)
 from sim.dashboard.session import Session, Settings
+from sim.dashboard.team_view import DebriefView, TeamPanel
+from sim.dashboard.text import Caption
 from sim.scenario import ScenarioError
 
-PLAY_PAUSE_S = 0.05  # between days while playing, so the page keeps up
+# Solara's "runs on Solara" badge sits on top of the page's bottom right corner, over the charts.
+solara.server.settings.theme.show_banner = False
 
 
 @solara.component
 def Page():
     session: Session = solara.use_memo(Session, [])  # one company per browser session
+    painter: Painter = solara.use_memo(Painter, [])  # its charts, drawn by whoever steps it
     draft = solara.use_reactive(session.settings)  # what the side panel shows (may be invalid)
     version = solara.use_reactive(session.version)  # bumps when the company changes: panels redraw
     error = solara.use_reactive(None)
     playing = solara.use_reactive(False)
-    speed = solara.use_reactive(1)  # days per update while playing
+    days_per_update = solara.use_reactive(1)  # while playing
+    seconds_between = solara.use_reactive(0.0)  # the render interval while playing
 
     def rebuild(settings: Settings) -> None:
         playing.set(False)
         with session.lock:
             problem = session.reset(settings)
-        error.set(None if problem is None else f"{problem}. The company shown still runs the last valid settings.")
+        error.set(None if problem is None else f"{problem}. Step and Play wait until the settings can run.")
         version.set(session.version)
 
     def on_draft_change():
         if draft.value != session.settings:
             rebuild(draft.value)
+        else:
+            error.set(None)  # back to the settings that run: an old message would be stale
 
     solara.use_effect(on_draft_change, [draft.value])
 
@@ -49,42 +59,61 @@ def Page():
         except ScenarioError as problem:
             error.set(str(problem))
 
-    def step(days: int = 1) -> None:
+    def step(days: int = 1) -> bool:
         try:
             session.step(days)
         except Exception as problem:  # a model error must not break the session
             error.set(f"The model stopped: {problem}")
-        version.set(session.version)
+            return False
+        finally:
+            painter.take(session)  # drawn here, outside the render that follows: a click need not wait for it
+            version.set(session.version)
+        return True
 
-    async def play_loop() -> None:
-        # On the session's event loop, like a click on Step: each day renders before the next.
-        while playing.value:
-            if session.finished:
-                playing.set(False)
-                break
-            step(max(1, min(int(speed.value), int(session.horizon_days - session.day))))
-            await asyncio.sleep(PLAY_PAUSE_S)
+    use_play(session, playing, days_per_update, seconds_between, step)
+    blocked = draft.value != session.settings  # the side panel holds settings that cannot run
 
-    solara.lab.use_task(play_loop, dependencies=[playing.value])
-
-    snapshot = solara.use_memo(session.snapshot, [version.value])
+    picture = solara.use_memo(lambda: painter.take(session), [version.value])
+    snapshot = picture.snapshot
 
     solara.Title("orgsim dashboard")
     with solara.Sidebar():
+        TeamPanel(session, draft.set, lambda: rebuild(session.settings))
         SettingsPanel(draft, choose_scenario)
+        Caption(limits.current().caption())  # what this server lets one participant ask for
     with solara.Column(classes=["orgsim-page"]):
         if error.value:
             solara.Error(error.value, classes=["orgsim-error"])
+        DebriefView()
         with solara.lab.Tabs(lazy=True):
             with solara.lab.Tab("Simulation"):
-                RunControls(session, playing, lambda: step(1), lambda: rebuild(session.settings), snapshot, speed)
+                RunControls(playing, lambda: step(1), lambda: rebuild(session.settings), snapshot, days_per_update,
+                            seconds_between, blocked)
                 MetricCards(snapshot)
-                TimeSeriesPanel(snapshot, session.company)
-                with solara.Columns([5, 8]):
-                    LossPanel(snapshot)
-                    OrgPanel(snapshot)
+                with solara.Columns([11, 9], gutters_dense=True):  # the key charts fit a 1280x720 screen
+                    TimeSeriesPanel(picture)
+                    with solara.Column(gap="0px"):
+                        OrgPanel(picture)
+                        LossPanel(snapshot)
+                MetricsCaption(snapshot)
+                TimeSeriesCaption(snapshot)
+                OrgCaption(snapshot)
+                RunCaption()
                 ExportPanel(session, snapshot)
             with solara.lab.Tab("Compare structures"):
                 CompareView(session.settings, snapshot.horizon_days)
             with solara.lab.Tab("Sweep results"):
                 ResultsView()
+
+
+@solara.component
+def Layout(children=[]):
+    """Solara's usual page frame, without tabs for the routes: participants see no link to the facilitator's page."""
+    solara.AppLayout(children=children, navigation=False)
+
+
+# The participants' page, and the facilitator's (it refuses anyone without the token `orgsim dashboard` printed).
+routes = [
+    solara.Route(path="/", component=Page, label="orgsim", layout=Layout),
+    solara.Route(path="facilitator", component=FacilitatorPage, label="facilitator"),
+]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import threading
+import time
 from typing import Callable
 
 import solara
@@ -21,6 +24,14 @@ from sim.dashboard.session import (
     structure_names,
 )
 from sim.dashboard.text import Caption
+from sim.scenario import ScenarioError
+
+
+def _scenario_size(name: str) -> int | None:
+    try:
+        return Settings.for_scenario(name).employees
+    except ScenarioError:
+        return None
 
 
 @solara.component
@@ -32,7 +43,10 @@ def SettingsPanel(draft: solara.Reactive[Settings], on_scenario: Callable[[str],
         return lambda new: draft.set(draft.value.with_(**{field: new}))
 
     solara.Select("Scenario", values=scenario_names(), value=value.scenario, on_value=on_scenario)
-    Caption(scenario_description(value.scenario))
+    described = solara.use_memo(lambda: _scenario_size(value.scenario), [value.scenario])
+    other_size = f" (the scenario as described has {described:,})" if described not in (None, value.employees) else ""
+    Caption(f"{scenario_description(value.scenario)} Your company: {value.employees:,} employees, starting "
+            f"under **{value.structure}**{other_size}.")
     solara.ToggleButtonsSingle(value=value.structure, values=list(structure_names()), on_value=setter("structure"),
                                classes=["orgsim-structure"])
     solara.InputInt("Employees", value=value.employees, on_value=setter("employees"), continuous_update=False)
@@ -47,7 +61,8 @@ def SettingsPanel(draft: solara.Reactive[Settings], on_scenario: Callable[[str],
     solara.Select("Adaptation", values=list(ADAPTATIONS), value=value.adaptation, on_value=setter("adaptation"))
     solara.Select("Judges combine by", values=list(AGGREGATIONS), value=value.aggregation,
                   on_value=setter("aggregation"))
-    solara.SliderFloat("Training (hours per month)", value=value.training_hours_per_month, min=0, max=20, step=1,
+    solara.SliderFloat(f"Training: {value.training_hours_per_month:g} hours per month",
+                       value=value.training_hours_per_month, min=0, max=20, step=1,
                        on_value=setter("training_hours_per_month"))
     solara.Checkbox(label="Everyone helps customers", value=value.everyone_helps_customers,
                     on_value=setter("everyone_helps_customers"))
@@ -65,19 +80,81 @@ def SettingsPanel(draft: solara.Reactive[Settings], on_scenario: Callable[[str],
     )
 
 
+DAYS_PER_UPDATE = [1, 5, 20]
+SECONDS_BETWEEN_UPDATES = [0.0, 0.25, 0.5, 1.0, 2.0]
+BREATH_S = 0.02  # after each paint, so a click (Pause) gets the page between two paints
+PAINT_TIMEOUT_S = 5.0  # a paint that never comes (a page gone) ends the play
+
+
+def use_play(session: Session, playing: solara.Reactive[bool], days: solara.Reactive[int],
+             seconds: solara.Reactive[float], update: Callable[[int], bool]) -> None:
+    """While `playing`, run `update(days)` (step and repaint) again and again in a worker thread.
+
+    A plain function given to `use_task` runs in its own thread (Solara's way to keep blocking work off
+    the event loop), and setting a reactive value there repaints from that thread: stepping and drawing
+    never hold up a click, in this session or any other. Each update waits until the page has painted
+    it: a thread that changes state faster than the page renders keeps the renderer busy to the end
+    (the page froze on day 0, then jumped to the horizon). Pause is read before every update, so at most
+    the update under way finishes after it. `update` returns False when the model failed.
+    """
+    painted = solara.use_memo(threading.Event, [])
+    solara.use_effect(painted.set, [session.version])  # effects run once a render pass is done
+    closed = solara.use_memo(threading.Event, [])
+    solara.use_effect(lambda: closed.set, [])  # its clean-up runs when the page goes (a closed tab)
+
+    latest = solara.use_ref(None)  # the newest run: a run that is not (Pause, then Play again) stops
+
+    def play() -> None:
+        run = latest.current = object()
+
+        def going() -> bool:  # not paused, not replaced by a newer run, and the page still open
+            return not closed.is_set() and playing.value and latest.current is run
+
+        last_paint = 0.0
+        while going() and not session.finished:
+            while going() and time.monotonic() - last_paint < seconds.value:
+                time.sleep(0.02)  # the render interval, in slices short enough for Pause to cut it
+            if not going():
+                return
+            painted.clear()
+            if not update(max(1, min(int(days.value), math.ceil(session.horizon_days - session.day)))):
+                break
+            if not painted.wait(PAINT_TIMEOUT_S):
+                break  # no page painted it: nobody is watching
+            last_paint = time.monotonic()
+            time.sleep(BREATH_S)
+        if latest.current is run and not closed.is_set():
+            playing.set(False)  # the horizon or a model error ended the play
+
+    solara.lab.use_task(play, dependencies=[playing.value])
+
+
 @solara.component
-def RunControls(session: Session, playing: solara.Reactive[bool], on_step: Callable[[], None],
-                on_reset: Callable[[], None], snapshot: Snapshot, speed: solara.Reactive[int]):
-    """Reset, step a day, play and pause, and how many days each update runs while playing."""
-    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+def RunControls(playing: solara.Reactive[bool], on_step: Callable[[], None], on_reset: Callable[[], None],
+                snapshot: Snapshot, days: solara.Reactive[int], seconds: solara.Reactive[float],
+                blocked: bool = False):
+    """Reset, step a day, play and pause, and the speed of play: days per update and seconds between updates.
+
+    `blocked`: the side panel holds settings that cannot run, so neither Step nor Play may go on.
+    """
+    at_end = snapshot.day >= snapshot.horizon_days
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, classes=["orgsim-run"]):
         solara.Button("Reset", icon_name="mdi-restart", on_click=on_reset, classes=["orgsim-reset"])
-        solara.Button("Step (1 day)", icon_name="mdi-skip-next", on_click=on_step, disabled=playing.value,
-                      classes=["orgsim-step"])
+        solara.Button("Step (1 day)", icon_name="mdi-skip-next", on_click=on_step,
+                      disabled=playing.value or blocked or at_end, classes=["orgsim-step"])
         if playing.value:
             solara.Button("Pause", icon_name="mdi-pause", on_click=lambda: playing.set(False), classes=["orgsim-play"])
         else:
             solara.Button("Play", icon_name="mdi-play", on_click=lambda: playing.set(True),
-                          disabled=snapshot.day >= snapshot.horizon_days, classes=["orgsim-play"])
-        solara.Select("Days per update when playing", values=[1, 5, 20], value=speed, style={"max-width": "220px"})
-    Caption("Step runs one working day (8 hours). Play runs day after day until the scenario's horizon; "
-            "more days per update make it faster.")
+                          disabled=blocked or at_end, classes=["orgsim-play"])
+        solara.Select("Days per update when playing", values=DAYS_PER_UPDATE, value=days, dense=True,
+                      style={"max-width": "200px"}, classes=["orgsim-days-per-update"])
+        solara.Select("Seconds between updates", values=SECONDS_BETWEEN_UPDATES, value=seconds, dense=True,
+                      style={"max-width": "190px"}, classes=["orgsim-seconds-between"])
+
+
+@solara.component
+def RunCaption():
+    """What Step, Play and the speed controls do (shown under the charts, which come first on a small screen)."""
+    Caption("Step runs one working day (8 hours). Play runs update after update to the horizon, each update "
+            "the chosen days, at most one every chosen seconds; Pause stops after the update under way.")

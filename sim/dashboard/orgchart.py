@@ -9,12 +9,16 @@ Structures aggregate large companies so the picture stays readable and fast.
 
 from __future__ import annotations
 
+import io
 import math
 from dataclasses import dataclass
 
 import networkx as nx
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
+from PIL import Image
 
 MAX_NODES = 250  # boxes a chart may show; structures aggregate beyond it
 MARKERS = {"round": "o", "square": "s"}
@@ -32,7 +36,8 @@ class OrgView:
     graph: nx.DiGraph
     pos: dict
     note: str  # how the picture aggregates the company, in plain words
-    bottleneck: str  # who has the longest queue, in plain words
+    bottleneck: str  # the box with the longest queue (the one the picture marks), in plain words
+    worst: object = None  # that box's key, None when nothing waits anywhere
     max_backlog: int = 0
     people: int = 0
 
@@ -43,22 +48,44 @@ def org_view(model, max_nodes: int = MAX_NODES) -> OrgView:
     graph = nx.DiGraph()
     for box in chart.boxes:
         graph.add_node(box.key, label=box.label, people=box.people, backlog=box.backlog, unit=box.unit,
-                       shape=MARKERS[box.shape])
+                       shape=MARKERS[box.shape], name=box_name(box))
     graph.add_edges_from((box.parent, box.key) for box in chart.boxes if box.parent is not None)
     pos = LAYOUTS[chart.layout](graph)
-    max_backlog = max((d["backlog"] for _, d in graph.nodes(data=True)), default=0)
-    return OrgView(chart.kind, chart.title, chart.layout, graph, pos, chart.note, bottleneck(model.employees),
+    worst = longest_queue(graph)
+    max_backlog = graph.nodes[worst]["backlog"] if worst is not None else 0
+    return OrgView(chart.kind, chart.title, chart.layout, graph, pos, chart.note, bottleneck(graph, worst), worst,
                    max_backlog, len(model.employees))
 
 
-def bottleneck(employees) -> str:
-    """Who has the longest queue, in plain words."""
-    worst = max(employees, key=lambda e: e.backlog)
-    if worst.backlog == 0:
+def longest_queue(graph: nx.DiGraph):
+    """The box the colour marks darkest: the longest queue of the chart (None when nothing waits).
+
+    The caption and the picture both name this box, so they cannot disagree: a circle's agenda of
+    tensions counts as its queue in the colour, and so in the caption too.
+    """
+    worst = max(graph.nodes, key=lambda n: graph.nodes[n]["backlog"], default=None)
+    return worst if worst is not None and graph.nodes[worst]["backlog"] > 0 else None
+
+
+def box_name(box) -> str:
+    """A box in plain words: a circle, a person, or a manager with the people they stand for."""
+    if str(box.key).startswith("circle:"):
+        return f"circle {box.label} (its agenda of tensions or a member's queue)"
+    if box.label == "GM":
+        who = "the general manager"
+    elif box.label == box.unit:
+        who = f"the head of {box.unit}"
+    else:
+        who = f"the {box.label}" if box.label else f"someone in {box.unit}"
+    return who if box.people == 1 else f"{who} or one of the {box.people - 1:,} people under them"
+
+
+def bottleneck(graph: nx.DiGraph, worst) -> str:
+    """The caption for the box the picture marks."""
+    if worst is None:
         return "No queues right now: nobody has work waiting."
-    where = f"circle {worst.circle.name}" if worst.circle is not None else worst.unit
-    role = "general manager" if worst.level == 0 else (", ".join(worst.roles) or "staff")
-    return f"Longest queue: employee {worst.unique_id} ({role}, {where}) with {worst.backlog} item(s) waiting."
+    node = graph.nodes[worst]
+    return f"Longest queue (marked on the chart): {node['name']}, with {node['backlog']} item(s) waiting."
 
 
 # --------------------------------------------------------------------------- layouts
@@ -117,10 +144,15 @@ LAYOUTS = {"tree": tree_layout, "radial": radial_layout}
 # --------------------------------------------------------------------------- drawing
 
 
+def color_top(view: OrgView) -> int:
+    """The queue length drawn darkest red (at least 4, so a queue of one is not alarming)."""
+    return max(4, view.max_backlog)
+
+
 def org_figure(view: OrgView, width: float = 7.5, height: float = 4.2) -> Figure:
-    """Draw the view: colour = longest queue at that node (yellow empty, dark red long)."""
+    """Draw the view: colour = longest queue at that node, from yellow (nothing waits) to dark red (`color_top`)."""
     figure = Figure(figsize=(width, height), dpi=100)  # fixed axes: faster than a layout engine
-    ax = figure.add_axes((0.0, 0.02, 0.86, 0.96))
+    ax = figure.add_axes((0.0, 0.0, 1.0, 1.0))
     graph, pos = view.graph, view.pos
     ax.set_axis_off()
     if not graph.nodes:
@@ -128,19 +160,16 @@ def org_figure(view: OrgView, width: float = 7.5, height: float = 4.2) -> Figure
         return figure
     segments = [(pos[a], pos[b]) for a, b in graph.edges]
     ax.add_collection(LineCollection(segments, colors="#b0b0b0", linewidths=0.6, zorder=1))
-    vmax = max(4, view.max_backlog)
+    vmax = color_top(view)
     largest = max(d["people"] for _, d in graph.nodes(data=True))
     scale = LARGEST_AREA[view.layout] / max(1.0, largest) ** 0.5
-    artist = None
-    for shape in MARKERS.values():
-        nodes = [n for n, d in graph.nodes(data=True) if d["shape"] == shape]
-        if not nodes:
-            continue
+    for nodes in _boxes_by_shape(graph):
+        shape = graph.nodes[nodes[0]]["shape"]
         xs = [pos[n][0] for n in nodes]
         ys = [pos[n][1] for n in nodes]
         sizes = [max(12.0, scale * graph.nodes[n]["people"] ** 0.5) for n in nodes]
         colours = [graph.nodes[n]["backlog"] for n in nodes]
-        artist = ax.scatter(
+        ax.scatter(
             xs, ys, s=sizes, c=colours, cmap="YlOrRd", vmin=0, vmax=vmax, marker=shape,
             edgecolors="#555555", linewidths=0.5, zorder=2,
         )
@@ -149,13 +178,66 @@ def org_figure(view: OrgView, width: float = 7.5, height: float = 4.2) -> Figure
         for index, (y, x, label) in enumerate(labelled):
             lift = 7 + 9 * (index % 2)  # alternate heights so neighbours' names do not overlap
             ax.annotate(label, (x, y), xytext=(0, lift), textcoords="offset points", ha="center", fontsize=7, zorder=3)
-    worst = max(graph.nodes, key=lambda n: graph.nodes[n]["backlog"])
-    if graph.nodes[worst]["backlog"] > 0:
-        x, y = pos[worst]
-        ax.annotate("longest queue", (x, y), xytext=(12, -14), textcoords="offset points", fontsize=8,
-                    color="#8b0000", arrowprops={"arrowstyle": "-", "color": "#8b0000"}, zorder=4)
-    ax.margins(0.06)
-    if artist is not None:
-        bar = figure.colorbar(artist, cax=figure.add_axes((0.88, 0.1, 0.02, 0.8)))
-        bar.set_label("items waiting (longest queue)")
+    mark = ax.annotate("longest queue", (0, 0), xytext=(12, -14), textcoords="offset points", fontsize=8,
+                       color="#8b0000", arrowprops={"arrowstyle": "-", "color": "#8b0000"}, zorder=4)
+    _place_mark(mark, view)
+    ax.margins(0.06, 0.1)  # no colour bar: the caption gives the scale, and the figure draws twice as fast
     return figure
+
+
+def _place_mark(mark, view: OrgView) -> None:
+    """Point the "longest queue" mark at the box the caption names; hide it when nothing waits."""
+    mark.set_visible(view.worst is not None)
+    if view.worst is not None:
+        mark.xy = view.pos[view.worst]
+        right_half = mark.xy[0] > sum(x for x, _ in view.pos.values()) / len(view.pos)
+        mark.xyann = (-80 if right_half else 12, -14)  # written towards the middle, not off the edge
+
+
+def _boxes_by_shape(graph: nx.DiGraph) -> list[list]:
+    """The boxes of each marker shape, in drawing order (one scatter per shape)."""
+    groups = [[n for n, d in graph.nodes(data=True) if d["shape"] == shape] for shape in MARKERS.values()]
+    return [group for group in groups if group]
+
+
+class OrgImage:
+    """The org chart as PNG, for one arrangement of boxes: lines and names are drawn once, then only colours.
+
+    `fits(view)` says whether a new view has the same boxes in the same places; if not, make a new one.
+    """
+
+    def __init__(self, view: OrgView, width: float, height: float):
+        self.key = self.key_of(view)
+        self.figure = org_figure(view, width, height)
+        ax = self.figure.axes[0]
+        self.dots = list(ax.collections[1:])  # one scatter per shape; the first collection holds the lines
+        self.mark = next(text for text in ax.texts if text.get_text() == "longest queue")
+        self.names = [text for text in ax.texts if text is not self.mark]  # drawn over the dots, as in org_figure
+        for artist in (*self.dots, *self.names, self.mark):
+            artist.set_animated(True)  # left out of the background
+        self.canvas = FigureCanvasAgg(self.figure)
+        self.canvas.draw()
+        self.background = self.canvas.copy_from_bbox(self.figure.bbox)
+
+    @staticmethod
+    def key_of(view: OrgView) -> tuple:
+        graph = view.graph
+        return view.layout, tuple((n, d["people"]) for n, d in graph.nodes(data=True)), tuple(graph.edges)
+
+    def fits(self, view: OrgView) -> bool:
+        return self.key == self.key_of(view)
+
+    def png(self, view: OrgView) -> bytes:
+        self.canvas.restore_region(self.background)
+        for dots, boxes in zip(self.dots, _boxes_by_shape(view.graph)):
+            dots.set_array(np.array([view.graph.nodes[n]["backlog"] for n in boxes], dtype=float))
+            dots.set_clim(0, color_top(view))
+            self.mark.axes.draw_artist(dots)
+        _place_mark(self.mark, view)
+        for text in (*self.names, self.mark):
+            self.mark.axes.draw_artist(text)
+        width, height = self.canvas.get_width_height()
+        image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        buffer = io.BytesIO()
+        image.save(buffer, format="png", compress_level=1)
+        return buffer.getvalue()

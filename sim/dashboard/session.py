@@ -10,12 +10,12 @@ from __future__ import annotations
 import math
 import threading
 from dataclasses import asdict, dataclass, replace
-from pathlib import Path
 
 import pandas as pd
 
 from sim import metrics
 from sim.calendar import WORKING_HOURS_PER_DAY
+from sim.dashboard import limits, messages
 from sim.scenario import ScenarioError, bundled_scenarios, choices, load_scenario, parse_override
 from sim.structures import STRUCTURES
 
@@ -26,7 +26,6 @@ COMMITTEES = choices("policies.committee")
 ADAPTATIONS = choices("policies.adaptation")
 AGGREGATIONS = choices("decisions.aggregation")
 DEFAULT_SCENARIO = "baseline"
-DEFAULT_RESULTS_DIR = "results/size_sweep"
 TIMESERIES_COLUMNS = tuple(metrics.DAILY_REPORTERS)
 SUMMARY_COLUMNS = metrics.RUN_FIELDS + metrics.HEADLINE_METRICS
 
@@ -111,7 +110,13 @@ class Settings:
 
 
 def build_scenario(settings: Settings, **more):
-    """The validated scenario for `settings`; ScenarioError with a one-line message when invalid."""
+    """The validated scenario for `settings`, within this server's limits (sim.dashboard.limits).
+
+    ScenarioError with a one-line message in plain words, without server paths, when invalid.
+    """
+    if settings.scenario not in scenario_names():  # only the bundled ones: never a path a participant typed
+        raise ScenarioError(f"There is no scenario called {settings.scenario!r} here.")
+    limits.current().check_run(settings.employees, 0)  # before the scenario's own, wider, bounds
     try:
         overrides = settings.overrides()
         overrides.update(more)
@@ -120,11 +125,10 @@ def build_scenario(settings: Settings, **more):
             # A room watches the company from its first day: the scenario's measured days, with no warm-up.
             overrides.update(warmup_days=0, horizon_days=scenario.horizon_days - scenario.warmup_days)
             scenario = load_scenario(settings.scenario, overrides)
-        return scenario
-    except ScenarioError:
-        raise
-    except (ValueError, TypeError) as error:  # pydantic and anything else the input provokes
-        raise ScenarioError(str(error).splitlines()[0]) from None
+    except (ValueError, TypeError) as error:  # ScenarioError, pydantic's and anything else the input provokes
+        raise ScenarioError(messages.plain(str(error), settings.scenario)) from None
+    limits.current().check_run(scenario.organization.employees, scenario.horizon_days)
+    return scenario
 
 
 def make_model(settings: Settings, **more):
@@ -150,6 +154,12 @@ def to_csv(frame: pd.DataFrame) -> str:
     return frame.to_csv(index=False, lineterminator="\n")
 
 
+def reorganization(scenario) -> tuple[int, str] | None:
+    """The day the scenario switches structure and the structure it switches to, if it does."""
+    change = scenario.reorganization
+    return None if change is None else (change.day, change.to)
+
+
 @dataclass(eq=False)
 class Snapshot:
     """What the panels show, taken at one instant under the session's lock."""
@@ -163,6 +173,7 @@ class Snapshot:
     frame: pd.DataFrame
     summary: dict
     org: object  # orgchart.OrgView
+    reorganization: tuple[int, str] | None = None  # the scenario's switch of structure: (day, new structure)
 
 
 class Session:
@@ -224,6 +235,7 @@ class Session:
                 frame=timeseries_frame(model),
                 summary=summary_row(model),
                 org=orgchart.org_view(model, max_nodes=max_nodes or orgchart.MAX_NODES),
+                reorganization=reorganization(model.params),
             )
 
     def timeseries_csv(self) -> str:
@@ -233,37 +245,6 @@ class Session:
     def summary_csv(self) -> str:
         with self.lock:
             return to_csv(pd.DataFrame([summary_row(self.model)], columns=list(SUMMARY_COLUMNS)))
-
-
-# --------------------------------------------------------------------------- sweep results
-
-
-@dataclass
-class ResultsFolder:
-    path: Path
-    figures: list[Path]
-    report: str | None
-    problem: str | None  # a message when the folder cannot be browsed
-
-
-def open_results(folder: str, limit: int = 500) -> ResultsFolder:
-    """The *.png figures (and report.md) of a finished sweep's results folder."""
-    text = (folder or "").strip()
-    path = Path(text).expanduser()
-    if not text:
-        return ResultsFolder(path, [], None, "Type the path of a results folder, e.g. results/size_sweep.")
-    if not path.exists():
-        return ResultsFolder(path, [], None, f"{path}: no such folder (run `orgsim sweep` and `orgsim report` first).")
-    if not path.is_dir():
-        return ResultsFolder(path, [], None, f"{path}: is a file, expected a results folder.")
-    try:
-        figures = sorted(p for p in path.rglob("*.png") if p.is_file())[:limit]
-        report_file = path / "report.md"
-        report = report_file.read_text(errors="replace") if report_file.is_file() else None
-    except OSError as error:
-        return ResultsFolder(path, [], None, f"{path}: cannot read: {error.strerror or error}")
-    problem = None if figures else f"{path}: no *.png figures here yet (does `orgsim report` still have to run?)."
-    return ResultsFolder(path, figures, report, problem)
 
 
 def format_value(value) -> str:

@@ -25,7 +25,9 @@ def tree_chart(model, max_nodes: int, kind: str, set_aside: frozenset) -> OrgCha
     for e in shown:
         # Everyone below `e` who is neither drawn nor set aside is represented by `e`.
         hidden = _hidden_below(e, shown_ids, set_aside)
-        label = "GM" if e.manager is None else (e.unit if units[e.unit].head is e else "")
+        label = e.unit if e.manager is not None and units[e.unit].head is e else ""
+        if e.manager is None:  # the general manager, or someone beside the tree (an integrator between units)
+            label = "GM" if e.level == 0 else (e.roles[0].split()[0] if e.roles else "")
         parent = e.manager.unique_id if e.manager is not None and id(e.manager) in shown_ids else None
         backlog = max([e.backlog, *(h.backlog for h in hidden)])
         boxes.append(OrgBox(e.unique_id, label, 1 + len(hidden), backlog, parent, e.unit))

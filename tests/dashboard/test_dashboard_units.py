@@ -21,7 +21,6 @@ from sim.dashboard.session import (
     Settings,
     build_scenario,
     format_value,
-    open_results,
     scenario_names,
     structure_names,
 )
@@ -54,7 +53,7 @@ def load_name(name):
 @pytest.mark.parametrize(
     "changes, key",
     [
-        ({"employees": 3}, "organization.employees"),
+        ({"employees": 3}, "Employees"),
         ({"extra": "market.price_premium=banana"}, "market.price_premium"),
         ({"extra": "no_equals_sign"}, "expected dotted.key=value"),
         ({"extra": "organization.nonsense=1"}, "organization.nonsense"),
@@ -79,7 +78,7 @@ def test_session_steps_a_working_day_and_keeps_the_old_company_on_invalid_input(
     assert session.day == 1
     model = session.model
     problem = session.reset(session.settings.with_(employees=3))
-    assert "organization.employees" in problem
+    assert "Employees must be at least 8" in problem
     assert session.model is model and session.day == 1
     assert session.reset(session.settings.with_(structure="holacracy")) is None
     assert session.day == 0 and session.model.structure.name == "holacracy"
@@ -183,23 +182,6 @@ def test_compare_runs_every_structure_on_the_same_customers():
         compare_structures(Settings(employees=2), days=1)
 
 
-# --------------------------------------------------------------------------- sweep results
-
-
-def test_results_folder(tmp_path):
-    assert "no such folder" in open_results(str(tmp_path / "missing")).problem
-    assert "no *.png" in open_results(str(tmp_path)).problem
-    (tmp_path / "figures").mkdir()
-    (tmp_path / "figures" / "b.png").write_bytes(b"\x89PNG")
-    (tmp_path / "a.png").write_bytes(b"\x89PNG")
-    (tmp_path / "report.md").write_text("# Report")
-    found = open_results(str(tmp_path))
-    assert found.problem is None and found.report == "# Report"
-    assert [p.name for p in found.figures] == ["a.png", "b.png"]
-    assert "is a file" in open_results(str(tmp_path / "a.png")).problem
-    assert open_results("  ").problem
-
-
 # --------------------------------------------------------------------------- components, rendered in Python
 
 
@@ -265,6 +247,145 @@ def test_settings_panel_changes_the_structure(kernel_context):
         toggle = with_class(box, "orgsim-structure")[0]
         toggle.v_model = 1  # the second button: holacracy
         assert draft.value.structure == "holacracy"
+    finally:
+        rc.close()
+
+
+def html_of(root) -> str:
+    return "".join(getattr(w, "unsafe_innerHTML", "") or "" for w in widgets_of(root))
+
+
+def html_with_class(root, name) -> str:
+    """The inner HTML of the solara.HTML elements given the CSS class `name`."""
+    return "".join(w.unsafe_innerHTML for w in widgets_of(root)
+                   if name in (getattr(w, "attributes", None) or {}).get("class", "").split())
+
+
+def test_markdown_on_the_page_keeps_a_script_link_inert(kernel_context):
+    from sim.dashboard.text import Md
+
+    box, rc = solara.render(Md("Scenario [Open](javascript:alert(1))"), handle_error=False)
+    try:
+        rendered = html_of(box)
+        assert "Open" in rendered and "href" not in rendered and "javascript" not in rendered
+    finally:
+        rc.close()
+
+
+def test_compare_view_with_days_0_shows_the_error_and_cannot_run(kernel_context):
+    from sim.dashboard.compare_view import CompareView
+
+    box, rc = solara.render(CompareView(Settings(employees=40), 0), handle_error=False)
+    try:
+        run = with_class(box, "orgsim-compare-run")[0]
+        assert run.disabled
+        problem = with_class(box, "orgsim-compare-problem")
+        assert problem and "Days to run must be between 1 and" in str(problem[0].children)
+        assert "Limits on this server" in html_of(box)
+    finally:
+        rc.close()
+
+
+def wait_for(condition, timeout=60.0):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_a_comparison_is_labelled_and_marked_stale_when_the_settings_change(kernel_context):
+    from sim.dashboard.compare_view import CompareView
+
+    settings = solara.reactive(Settings(employees=20, seed=3))
+
+    @solara.component
+    def Tab():
+        CompareView(settings.value, 2)
+
+    box, rc = solara.render(Tab(), handle_error=False)
+    try:
+        with_class(box, "orgsim-compare-run")[0].click()
+        wait_for(lambda: with_class(box, "orgsim-compare") and not with_class(box, "orgsim-compare-cancel"))
+        label = html_with_class(box, "orgsim-compare-label")
+        assert "baseline, 20 employees, seed 3, 2 days" in label and "pricing authority unit" in label
+        assert not with_class(box, "orgsim-compare-stale")
+        settings.set(settings.value.with_(employees=30))
+        wait_for(lambda: with_class(box, "orgsim-compare-stale"), timeout=5)
+        assert with_class(box, "orgsim-compare-stale") and with_class(box, "orgsim-compare-stale-note")
+        assert "20 employees" in html_with_class(box, "orgsim-compare-label")  # what the numbers are for
+    finally:
+        rc.close()
+
+
+@pytest.fixture
+def endless_comparison(monkeypatch):
+    """A comparison that runs until it is told to stop: (started, stopped) events."""
+    import threading
+
+    from sim.dashboard import compare_view
+    from sim.dashboard.comparison import Cancelled
+
+    started, stopped = threading.Event(), threading.Event()
+
+    def endless(settings, days, progress=None, stop=None):
+        started.set()
+        assert stop.wait(30)
+        stopped.set()
+        raise Cancelled()
+
+    monkeypatch.setattr(compare_view, "compare_structures", endless)
+    return started, stopped
+
+
+def test_cancel_stops_a_running_comparison(kernel_context, endless_comparison):
+    from sim.dashboard.compare_view import CompareView
+
+    started, stopped = endless_comparison
+    box, rc = solara.render(CompareView(Settings(employees=20), 5), handle_error=False)
+    try:
+        with_class(box, "orgsim-compare-run")[0].click()
+        assert started.wait(10)
+        wait_for(lambda: with_class(box, "orgsim-compare-cancel"), timeout=5)
+        assert not stopped.is_set()
+        with_class(box, "orgsim-compare-cancel")[0].click()
+        assert stopped.wait(5)
+        wait_for(lambda: any("The comparison was cancelled." in str(getattr(w, "children", ""))
+                             for w in widgets_of(box)), timeout=5)
+    finally:
+        rc.close()
+
+
+def test_closing_the_page_stops_a_running_comparison(kernel_context, endless_comparison):
+    from sim.dashboard.compare_view import CompareView
+
+    started, stopped = endless_comparison
+    box, rc = solara.render(CompareView(Settings(employees=20), 5), handle_error=False)
+    with_class(box, "orgsim-compare-run")[0].click()
+    assert started.wait(10)
+    rc.close()  # what Solara does when the page closes (or the tab is left)
+    assert stopped.wait(5)
+
+
+def test_results_view_offers_the_sweeps_under_the_root_by_name(kernel_context, tmp_path, monkeypatch):
+    from matplotlib.figure import Figure
+
+    from sim.dashboard.results_folder import ROOT_ENV
+    from sim.dashboard.results_view import ResultsView
+
+    for name in ("size_sweep", "policy_sweep"):
+        (tmp_path / name).mkdir()
+        Figure(figsize=(1, 1)).savefig(tmp_path / name / "figure.png")
+    (tmp_path / "policy_sweep" / "report.md").write_text("[Open](javascript:alert(1))")
+    monkeypatch.setenv(ROOT_ENV, str(tmp_path))
+    box, rc = solara.render(ResultsView(), handle_error=False)
+    try:
+        sweeps = with_class(box, "orgsim-sweep")[0]
+        assert sweeps.items == ["policy_sweep", "size_sweep"] and sweeps.v_model == "policy_sweep"
+        assert [w for w in widgets_of(box) if isinstance(w, ipywidgets.Image)]
+        assert not [w for w in widgets_of(box) if getattr(w, "label", None) == "Results folder"]  # no typed path
+        assert "javascript" not in html_of(box)
     finally:
         rc.close()
 
