@@ -12,10 +12,11 @@ import solara.server.settings
 
 from sim.dashboard import limits
 from sim.dashboard.compare_view import CompareView
-from sim.dashboard.controls import RunCaption, RunControls, SettingsPanel, use_play
+from sim.dashboard.controls import RunCaption, RunControls, SettingsPanel
 from sim.dashboard.facilitator_view import FacilitatorPage
 from sim.dashboard.results_view import ResultsView
 from sim.dashboard.painter import Painter
+from sim.dashboard.play import use_play
 from sim.dashboard.simulation_view import (ExportPanel, LossPanel, MetricCards, MetricsCaption, OrgCaption,
                                           OrgPanel, TimeSeriesCaption, TimeSeriesPanel)
 from sim.dashboard.session import Session, Settings

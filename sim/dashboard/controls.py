@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import math
-import threading
-import time
 from typing import Callable
 
 import solara
@@ -82,51 +79,6 @@ def SettingsPanel(draft: solara.Reactive[Settings], on_scenario: Callable[[str],
 
 DAYS_PER_UPDATE = [1, 5, 20]
 SECONDS_BETWEEN_UPDATES = [0.0, 0.25, 0.5, 1.0, 2.0]
-BREATH_S = 0.02  # after each paint, so a click (Pause) gets the page between two paints
-PAINT_TIMEOUT_S = 5.0  # a paint that never comes (a page gone) ends the play
-
-
-def use_play(session: Session, playing: solara.Reactive[bool], days: solara.Reactive[int],
-             seconds: solara.Reactive[float], update: Callable[[int], bool]) -> None:
-    """While `playing`, run `update(days)` (step and repaint) again and again in a worker thread.
-
-    A plain function given to `use_task` runs in its own thread (Solara's way to keep blocking work off
-    the event loop), and setting a reactive value there repaints from that thread: stepping and drawing
-    never hold up a click, in this session or any other. Each update waits until the page has painted
-    it: a thread that changes state faster than the page renders keeps the renderer busy to the end
-    (the page froze on day 0, then jumped to the horizon). Pause is read before every update, so at most
-    the update under way finishes after it. `update` returns False when the model failed.
-    """
-    painted = solara.use_memo(threading.Event, [])
-    solara.use_effect(painted.set, [session.version])  # effects run once a render pass is done
-    closed = solara.use_memo(threading.Event, [])
-    solara.use_effect(lambda: closed.set, [])  # its clean-up runs when the page goes (a closed tab)
-
-    latest = solara.use_ref(None)  # the newest run: a run that is not (Pause, then Play again) stops
-
-    def play() -> None:
-        run = latest.current = object()
-
-        def going() -> bool:  # not paused, not replaced by a newer run, and the page still open
-            return not closed.is_set() and playing.value and latest.current is run
-
-        last_paint = 0.0
-        while going() and not session.finished:
-            while going() and time.monotonic() - last_paint < seconds.value:
-                time.sleep(0.02)  # the render interval, in slices short enough for Pause to cut it
-            if not going():
-                return
-            painted.clear()
-            if not update(max(1, min(int(days.value), math.ceil(session.horizon_days - session.day)))):
-                break
-            if not painted.wait(PAINT_TIMEOUT_S):
-                break  # no page painted it: nobody is watching
-            last_paint = time.monotonic()
-            time.sleep(BREATH_S)
-        if latest.current is run and not closed.is_set():
-            playing.set(False)  # the horizon or a model error ended the play
-
-    solara.lab.use_task(play, dependencies=[playing.value])
 
 
 @solara.component

@@ -236,3 +236,18 @@ def test_closing_the_page_ends_its_play(kernel_context, monkeypatch):
     after_close = len(steps)
     time.sleep(1.5)
     assert len(steps) == after_close, "the company kept running for a page no one sees"
+
+
+def test_a_lone_player_never_rests_and_a_room_of_players_keeps_to_its_share():
+    from sim.dashboard.play import Players, rest_after
+
+    assert rest_after(0.1, 1) == 0.0
+    for players in (2, 5, 20):
+        busy_share_each = 0.1 / (0.1 + rest_after(0.1, players))
+        assert players * busy_share_each < 0.7  # every play together: at most 2/3 of the server, clicks keep the rest
+    players = Players()
+    with players.joined():
+        with players.joined():
+            assert players.count == 2
+        assert players.count == 1
+    assert players.count == 0
