@@ -72,6 +72,11 @@ def Page():
         return True
 
     use_play(session, playing, days_per_update, seconds_between, step)
+    # The same callables at every render (they use only this session's lasting objects), so a panel whose
+    # other arguments did not change is not rendered again when a day is stepped.
+    on_scenario = solara.use_memo(lambda: choose_scenario, [])
+    on_reset = solara.use_memo(lambda: (lambda: rebuild(session.settings)), [])
+    on_step = solara.use_memo(lambda: (lambda: step(1)), [])
     blocked = draft.value != session.settings  # the side panel holds settings that cannot run
 
     picture = solara.use_memo(lambda: painter.take(session), [version.value])
@@ -79,8 +84,8 @@ def Page():
 
     solara.Title("orgsim dashboard")
     with solara.Sidebar():
-        TeamPanel(session, draft.set, lambda: rebuild(session.settings))
-        SettingsPanel(draft, choose_scenario)
+        TeamPanel(session, draft.set, on_reset)
+        SettingsPanel(draft, on_scenario)
         Caption(limits.current().caption())  # what this server lets one participant ask for
     with solara.Column(classes=["orgsim-page"]):
         if error.value:
@@ -88,7 +93,7 @@ def Page():
         DebriefView()
         with solara.lab.Tabs(lazy=True):
             with solara.lab.Tab("Simulation"):
-                RunControls(playing, lambda: step(1), lambda: rebuild(session.settings), snapshot, days_per_update,
+                RunControls(playing, on_step, on_reset, snapshot, days_per_update,
                             seconds_between, blocked)
                 MetricCards(snapshot)
                 with solara.Columns([11, 9], gutters_dense=True):  # the key charts fit a 1280x720 screen

@@ -9,6 +9,7 @@ one would leak who looks; a relative one would not load here anyway).
 
 from __future__ import annotations
 
+import functools
 import html
 
 import markdown
@@ -34,6 +35,7 @@ def sanitise(fragment: str) -> str:
     return _CLEANER.clean(fragment)
 
 
+@functools.lru_cache(maxsize=1024)  # captions repeat at every render; converting and sanitising them does not need to
 def markdown_html(text: str, escape: bool = True) -> str:
     """Markdown to sanitised HTML on the server. (solara.Markdown would load mermaid from a CDN: not offline.)
 
