@@ -78,3 +78,18 @@ def dashboard(browser_ready, solara_server, solara_app, page_session):
         page_session.locator(".orgsim-metric-day").wait_for(timeout=60_000)
         yield page_session, errors
     page_session.remove_listener("console", on_console)
+
+
+@pytest.fixture
+def kernel_context():
+    """A virtual kernel like the one a browser session gets (tasks and reactives need one)."""
+    from solara.server import kernel, kernel_context
+
+    context = kernel_context.VirtualKernelContext(id="unit-test", kernel=kernel.Kernel(), session_id="unit-session")
+    previous = kernel_context.get_current_context() if kernel_context.has_current_context() else None
+    kernel_context.set_current_context(context)
+    try:
+        yield context
+    finally:
+        kernel_context.set_current_context(previous)
+        context.close()

@@ -27,6 +27,7 @@ from sim.dashboard.session import (
 from sim.scenario import ScenarioError
 from sim.structures import STRUCTURES, register
 from sim.structures.hierarchy import Hierarchy
+from widget_tree import widgets_of, with_class
 
 
 def png_bytes(figure) -> bytes:
@@ -48,22 +49,6 @@ def load_name(name):
     from sim import load_scenario
 
     return load_scenario(name).name
-
-
-@pytest.mark.parametrize(
-    "changes, key",
-    [
-        ({"employees": 3}, "Employees"),
-        ({"extra": "market.price_premium=banana"}, "market.price_premium"),
-        ({"extra": "no_equals_sign"}, "expected dotted.key=value"),
-        ({"extra": "organization.nonsense=1"}, "organization.nonsense"),
-    ],
-)
-def test_invalid_settings_raise_one_line_scenario_errors(changes, key):
-    with pytest.raises(ScenarioError) as error:
-        build_scenario(Settings().with_(**changes))
-    assert key in str(error.value)
-    assert "\n" not in str(error.value)
 
 
 def test_extra_settings_reach_the_scenario():
@@ -185,43 +170,9 @@ def test_compare_runs_every_structure_on_the_same_customers():
 # --------------------------------------------------------------------------- components, rendered in Python
 
 
-def widgets_of(root):
-    seen, stack = set(), [root]
-    while stack:
-        widget = stack.pop()
-        if id(widget) in seen:
-            continue
-        seen.add(id(widget))
-        yield widget
-        for name in widget.keys:
-            value = getattr(widget, name, None)
-            for child in value if isinstance(value, (list, tuple)) else [value]:
-                if isinstance(child, ipywidgets.Widget):
-                    stack.append(child)
-
-
-def with_class(root, name):
-    return [w for w in widgets_of(root) if name in (getattr(w, "class_", None) or "").split()]
-
-
 def metric_text(root, key):
     card = with_class(root, f"orgsim-metric-{key}")[0]
     return with_class(card, "orgsim-metric-value")[0].children[0]
-
-
-@pytest.fixture
-def kernel_context():
-    """A virtual kernel like the one a browser session gets (tasks and reactives need one)."""
-    from solara.server import kernel, kernel_context
-
-    context = kernel_context.VirtualKernelContext(id="unit-test", kernel=kernel.Kernel(), session_id="unit-session")
-    previous = kernel_context.get_current_context() if kernel_context.has_current_context() else None
-    kernel_context.set_current_context(context)
-    try:
-        yield context
-    finally:
-        kernel_context.set_current_context(previous)
-        context.close()
 
 
 def test_page_renders_and_steps_without_a_browser(kernel_context):

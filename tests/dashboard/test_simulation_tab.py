@@ -15,36 +15,7 @@ import solara
 
 from sim.dashboard import charts, orgchart
 from sim.dashboard.session import Session, Settings
-
-
-@pytest.fixture
-def kernel_context():
-    """A virtual kernel like the one a browser session gets (tasks and reactives need one)."""
-    from solara.server import kernel, kernel_context
-
-    context = kernel_context.VirtualKernelContext(id="tab-test", kernel=kernel.Kernel(), session_id="tab-session")
-    previous = kernel_context.get_current_context() if kernel_context.has_current_context() else None
-    kernel_context.set_current_context(context)
-    try:
-        yield context
-    finally:
-        kernel_context.set_current_context(previous)
-        context.close()
-
-
-def widgets_of(root):
-    stack, found = [root], []
-    while stack:
-        widget = stack.pop()
-        found.append(widget)
-        children = getattr(widget, "children", None)
-        if isinstance(children, (list, tuple)):
-            stack.extend(children)
-    return found
-
-
-def with_class(root, name: str):
-    return [w for w in widgets_of(root) if name in (getattr(w, "class_", None) or "").split()]
+from widget_tree import widgets_of, with_class
 
 
 def texts_of(root) -> str:
