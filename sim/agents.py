@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import deque
 from heapq import heappush
+from itertools import chain
 from math import inf, log
 
 import mesa
@@ -119,10 +120,15 @@ class Employee(Worker):
     def office_member(self) -> Employee:
         """Who takes the next item for this person's office: the member with the shortest queue, ties
         taken in turn, so that an office of equals shares its work evenly."""
-        office = (self, *self.deputies)
-        turn = self.office_turn = (self.office_turn + 1) % len(office)
+        # The office is this person (place 0) and its deputies (places 1 on). It is searched in place,
+        # from `turn` round to just before it: an office can have hundreds of deputies, and the
+        # search usually ends at the first member.
+        deputies = self.deputies
+        size = len(deputies) + 1
+        turn = self.office_turn = (self.office_turn + 1) % size
         chosen, least = self, inf
-        for member in office[turn:] + office[:turn]:
+        for place in chain(range(turn, size), range(turn)):
+            member = deputies[place - 1] if place else self
             backlog = len(member.queue) + member.busy
             if backlog < least:
                 if backlog == 0:  # nobody has less: the search is over (a large office is searched often)

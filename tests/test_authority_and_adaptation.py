@@ -114,6 +114,23 @@ def test_deputies_share_an_office_and_their_overload_is_their_principals():
     assert len(model.employees) == 200 + hired  # a deputy is a hire
 
 
+def test_an_office_gives_the_next_item_to_its_least_busy_member_ties_in_turn():
+    """The search starts one place further round the office each time; an idle member ends it."""
+    model = _model(organization__employees=200)
+    principal = model.units["management"].head
+    office = [principal, *(model.adaptation.hire("management", "deputy", 0, principal) for _ in range(4))]
+    principal.deputies = office[1:]
+    backlogs = {0: 3, 1: 2, 2: 5, 3: 2, 4: 4}  # nobody idle: places 1 and 3 have the fewest
+    for place, member in enumerate(office):
+        member.queue.clear()
+        member.queue.extend([(None, None)] * backlogs[place])
+    principal.office_turn = 0
+    assert [office.index(principal.office_member()) for _ in range(5)] == [1, 3, 3, 1, 1]  # searched from 1, 2, 3, 4, 0
+    office[4].queue.clear()  # an idle member takes the next item wherever the search starts
+    assert {office.index(principal.office_member()) for _ in range(5)} == {4}
+    assert office[2].office_member() is office[2]  # a deputy has no deputies: an office of one
+
+
 def test_an_integrator_relays_requests_and_resolves_conflicts_between_linked_units():
     model = _model(organization__employees=300)
     model.adaptation.link_units(model.structure, {frozenset(("ecommerce", "rnd")), frozenset(("ecommerce", "sales"))})
