@@ -25,6 +25,7 @@ docs/ODD.md §7.20.
 from __future__ import annotations
 
 import random
+from collections import deque
 
 from sim.calendar import WORKING_HOURS_PER_DAY
 from sim.role_queue import Job, RoleQueue
@@ -54,6 +55,9 @@ class WebMarketing:
         # however many incidents the platform has.
         self.random = random.Random(platform.random.getrandbits(64))
         self.role = RoleQueue(model, settings.campaign_hours, self._done)
+        # Campaigns briefed and not yet at their launch date. Each launches a fixed lead after its brief,
+        # so they come due in the order they were briefed: only the first one's date is on the event heap.
+        self.awaiting_launch: deque[Campaign] = deque()
         self.overdue = 0
         self.briefed = self.launched = self.late = 0
 
@@ -71,10 +75,17 @@ class WebMarketing:
         model.schedule_at(model.time + 1.0 / self.per_hour, self._brief)
         campaign = Campaign(model.time, draw.expovariate(1.0), draw.expovariate(1.0) * self.agency_response_h)
         campaign.due_h, campaign.overdue = model.time + self.lead_h, False
-        model.schedule_at(campaign.due_h, self._launch_date, campaign)
+        self.awaiting_launch.append(campaign)
+        if len(self.awaiting_launch) == 1:
+            model.schedule_at(campaign.due_h, self._launch_date)
         self.role.put(campaign)
 
-    def _launch_date(self, campaign: Campaign) -> None:
+    def _launch_date(self, _=None) -> None:
+        """The first campaign in line reaches its launch date."""
+        awaiting = self.awaiting_launch
+        campaign = awaiting.popleft()
+        if awaiting:
+            self.model.schedule_at(awaiting[0].due_h, self._launch_date)
         if campaign.done_h is None:  # not ready: overdue until it is, or until its planned life is over
             campaign.overdue = True
             self._count_overdue(+1)

@@ -6,6 +6,7 @@ Runs are short and paired on the seed; the whole file takes well under 30 s.
 
 from __future__ import annotations
 
+import math
 from functools import cache
 from typing import get_args
 
@@ -178,6 +179,18 @@ def test_marketing_that_falls_behind_brings_fewer_inquiries():
     assert on_plan.late == 0 and keeping_up.platform.reach == 1.0
     assert late.late > 0 and late.overdue > 0 and behind.platform.reach < 1.0
     assert len(behind.inquiries) < 0.95 * len(keeping_up.inquiries)
+
+
+def test_campaigns_wait_for_their_launch_dates_in_the_order_they_were_briefed():
+    """Only the next launch date is an event; the campaigns still waiting are those briefed within the lead."""
+    behind = base(1, **{"ecommerce.campaign_hours": 200.0})
+    marketing, now = behind.platform.marketing, behind.time
+    waiting = [campaign.due_h for campaign in marketing.awaiting_launch]
+    assert waiting == sorted(waiting) and all(now < due <= now + marketing.lead_h for due in waiting)
+    briefs_within_lead = math.floor(marketing.lead_h * marketing.per_hour)
+    assert abs(len(waiting) - briefs_within_lead) <= 1
+    launch_events = [event for event in behind._events if event[2] == marketing._launch_date]
+    assert len(launch_events) == 1 and launch_events[0][0] == waiting[0]
 
 
 def test_marketing_that_keeps_to_plan_leaves_the_customers_alone():
