@@ -122,7 +122,7 @@ class Employee(Worker):
         taken in turn, so that an office of equals shares its work evenly."""
         # The office is this person (place 0) and its deputies (places 1 on). It is searched in place,
         # from `turn` round to just before it: an office can have hundreds of deputies, and the
-        # search usually ends at the first member.
+        # search usually ends within the first two members looked at.
         deputies = self.deputies
         size = len(deputies) + 1
         turn = self.office_turn = (self.office_turn + 1) % size
