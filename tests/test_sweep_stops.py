@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +25,7 @@ import pytest
 import sweep_helpers
 from sweep_helpers import small_experiment
 
+from sim.batch import executors
 from sim.batch.executors import BackendLost, DaskBackend, ProcessPoolBackend
 from sim.batch.experiment import load_experiment
 from sim.batch.store import read_runs
@@ -69,6 +71,29 @@ def test_a_run_lost_every_time_is_not_stored_and_the_next_sweep_runs_it(tmp_path
 
 
 # --------------------------------------------------------------------------- stops
+
+
+class _PoolBrokenAtSecondSubmit(executors.ProcessPoolExecutor):
+    """The first pool breaks while its window is being filled, as when a worker dies that early."""
+
+    pools = 0
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        type(self).pools += 1
+        self.submitted = 0
+
+    def submit(self, fn, /, *args, **kwargs):
+        self.submitted += 1
+        if type(self).pools == 1 and self.submitted == 2:
+            raise BrokenProcessPool("a child process terminated abruptly")
+        return super().submit(fn, *args, **kwargs)
+
+
+def test_a_pool_that_breaks_while_runs_are_handed_out_runs_every_run_on_a_new_one(monkeypatch):
+    monkeypatch.setattr(executors, "ProcessPoolExecutor", _PoolBrokenAtSecondSubmit)
+    results = dict(ProcessPoolBackend(2).map_unordered(abs, [-1, -2, -3, -4, -5]))
+    assert results == {-1: 1, -2: 2, -3: 3, -4: 4, -5: 5} and _PoolBrokenAtSecondSubmit.pools == 2
 
 
 def descendants(pid: int) -> set[int]:

@@ -125,10 +125,15 @@ class ProcessPoolBackend:
                         task = retry.pop() if retry else next(pending, None)
                         if task is None:
                             break
-                        in_flight[pool.submit(fn, task)] = task
-                    if not in_flight:
+                        try:
+                            in_flight[pool.submit(fn, task)] = task
+                        except BrokenProcessPool:  # a worker died while the window was being filled
+                            retry.append(task)  # never started: not its fault
+                            broken = True
+                            break
+                    if not in_flight and not broken:
                         return
-                    done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                    done, _ = (set(), None) if broken else wait(in_flight, return_when=FIRST_COMPLETED)
                     for future in done:
                         task = in_flight.pop(future)
                         try:
