@@ -8,6 +8,8 @@ import io
 import re
 import time
 
+from browser_steps import set_comparison_days
+
 from sim import metrics
 
 
@@ -126,10 +128,7 @@ def test_download_gives_csv_with_the_contract_columns(dashboard):
 
 def test_compare_view_shows_every_structure(dashboard):
     page, errors = dashboard
-    page.get_by_role("tab", name="Compare structures").click()
-    days = page.get_by_label("Days to run")
-    days.fill("30")
-    days.press("Enter")
+    set_comparison_days(page, "30")
     page.get_by_role("button", name="Run comparison").click()
     result = page.locator(".orgsim-compare")
     result.wait_for(timeout=60_000)

@@ -1,6 +1,8 @@
 """A room shares the server: in a real browser, sweeps open by name from the results root only, a report's
 script link is inert text, and a comparison that cannot run cannot be started."""
 
+from browser_steps import set_comparison_days
+
 from sim.dashboard.results_folder import ROOT_ENV
 
 HOSTILE_REPORT = """# Sweep report: [Open](javascript:window.hacked=1)
@@ -38,10 +40,7 @@ def test_sweep_results_open_by_name_and_a_script_link_is_inert(dashboard, tmp_pa
 
 def test_a_comparison_of_0_days_shows_why_and_cannot_start(dashboard):
     page, _ = dashboard
-    page.get_by_role("tab", name="Compare structures").click()
-    days = page.get_by_label("Days to run")
-    days.fill("0")
-    days.press("Enter")
+    set_comparison_days(page, "0")
     page.locator(".orgsim-compare-problem").wait_for()
     assert "Days to run must be between 1 and" in page.locator(".orgsim-compare-problem").inner_text()
     assert page.get_by_role("button", name="Run comparison").is_disabled()
