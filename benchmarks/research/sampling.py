@@ -21,6 +21,7 @@ from the smallest size to the largest. The timer costs under 1% of a run.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import signal
 import subprocess
@@ -37,8 +38,6 @@ SAMPLE_S = 0.0005  # of process CPU time between samples
 
 def sampled(structure: str, employees: int) -> dict:
     """One size, in this process: microseconds per inquiry of each (file, line, function)."""
-    import gc
-
     from cases import runs_for
     from workloads import YEAR_DAYS, company
 
