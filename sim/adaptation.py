@@ -77,7 +77,7 @@ class Adaptation:
         (called when a structure is installed)."""
         backlog_h = self.model.params.adaptation.backlog_hours
         for person in people:
-            person.own_limits = dict(person.limits)
+            person.own_limits = person.limits  # the same table: limits are replaced, never changed (sim.authority)
             rate = person.decision_rate
             # Staff who only answer customers are the scenario's to size (organization.ecommerce_staff, the
             # unit's share), not the adaptation's: neither their queue nor their busy share is watched.
@@ -182,7 +182,7 @@ class Adaptation:
         for report in person.reports:
             for holder in (report, *report.deputies):
                 if holder.limits.get(kind, 0.0) < limit:
-                    holder.limits[kind] = limit
+                    holder.limits = {**holder.limits, kind: limit}  # its own table now: others of its rank keep theirs
                     changed = True
         return changed
 
@@ -191,10 +191,10 @@ class Adaptation:
         hires = self._shortfall(person)
         for _ in range(hires):
             deputy = self.hire(person.unit, "deputy", person.level, person)
-            deputy.limits = dict(person.limits)
+            deputy.limits = person.limits
             deputy.decision_rate = person.decision_rate
             self.watch([deputy])
-            deputy.own_limits = dict(person.own_limits)
+            deputy.own_limits = person.own_limits
             deputy.principal = person
             person.deputies.append(deputy)
         return hires

@@ -15,7 +15,7 @@ from math import inf, log
 
 import mesa
 
-from sim.calendar import Calendar
+from sim.calendar import OPEN
 
 
 class Worker(mesa.Agent):
@@ -33,8 +33,11 @@ class Worker(mesa.Agent):
 
     def __init__(self, model):
         super().__init__(model)
-        self.calendar = Calendar()  # its own: a vacancy is kept here (employees get their meetings later)
-        self.queue: deque = deque()
+        self.calendar = OPEN  # until a vacancy or meetings give it its own (sim.calendar)
+        # Work waiting: a deque from the first time any waits. Most people's never does, and every hop asks
+        # whether the queue is empty: the shared empty tuple answers from cache, where an empty deque of its
+        # own per person (760 B) would be read from memory in a large company (benchmarks/PROFILE.md).
+        self.queue: deque | tuple = ()
         self.busy = False
         self.inbox = None  # the shared inbox this worker answers from when free (sim.inbox)
         self.idle_listed = False  # waiting in its inbox's list of idle staff
@@ -55,6 +58,8 @@ class Worker(mesa.Agent):
         model.queued_jobs += 1
         if self.busy:
             queue = self.queue
+            if not queue:
+                queue = self.queue = deque()
             queue.append((task, item))
             if not self.watched:  # work waits for this person: from now on the adaptation reviews how busy it is
                 model.adaptation.review_busy(self)
@@ -110,7 +115,9 @@ class Employee(Worker):
         self.circle = None  # holacracy: the circle this person works in
         self.roles: list[str] = []
         self.decision_rate = 0.0  # decisions per hour when deciding
-        self.limits: dict[str, float] = {}  # the largest amount of each kind of decision this person may grant
+        # The largest amount of each kind of decision this person may grant: a table that may be shared by
+        # rank, so it is replaced, never changed in place (sim.authority).
+        self.limits: dict[str, float] = {}
         self.own_limits: dict[str, float] = {}  # those its rank gives (what it may delegate; sim.adaptation)
         self.deputies: list[Employee] = []  # people who share this person's decisions (sim.adaptation)
         self.principal: Employee | None = None  # whose decisions this person shares, as a deputy or filler

@@ -13,7 +13,8 @@ only to the lowest holder whose limit covers it; the top (the general
 manager, the anchor circle) may grant anything. Every holder carries limits
 of their own (`holder.limits`), set from the schedule by rank when the
 structure is built, so that adaptation can delegate a level of authority down
-(`sim.adaptation`).
+(`sim.adaptation`). Everyone of one rank may hold the same table, so a
+holder's limits are replaced, never changed in place.
 
 The schedules `top`, `unit` and `frontline` are the first edition's pricing
 authorities written as schedules: only the top, every unit's head, or the

@@ -70,10 +70,17 @@ class Calendar:
         self._free_from = math.inf
         self._free_until = -math.inf
 
-    def leave_vacant_until(self, time_h: float) -> None:
-        """The position is empty until `time_h`: work waits for the new hire."""
-        self.vacant_until = time_h
-        self.always_open = False
+    @classmethod
+    def of(cls, recurrences: list[Recurrence], vacant_until: float = 0.0) -> Calendar:
+        """A calendar with these meetings and vacancy: the shared `OPEN` one when nothing blocks the time."""
+        calendar = cls(recurrences, vacant_until)
+        return OPEN if calendar.always_open else calendar
+
+    def vacant(self, until_h: float) -> Calendar:
+        """This calendar with the position empty until `until_h` (a new one: `OPEN` is shared)."""
+        calendar = Calendar(self.recurrences, until_h)
+        calendar.always_open = False
+        return calendar
 
     def finish_time(self, start: float, work_h: float) -> float:
         """When `work_h` hours of work begun at `start` end, the vacancy waited out and meetings skipped."""
@@ -105,3 +112,8 @@ class Calendar:
     def open_hours(self, start_h: float, end_h: float) -> float:
         """Hours between `start_h` and `end_h` that the calendar leaves free for work (its windows taken out)."""
         return end_h - start_h - (self.hours_until(end_h) - self.hours_until(start_h))
+
+
+# The calendar of everyone whose time nothing blocks, shared: most people's, and a hop reads it on every
+# piece of work (one object in cache instead of one per person). Never changed in place.
+OPEN = Calendar()

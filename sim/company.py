@@ -82,4 +82,4 @@ def assign_calendars(model) -> None:
         if side_work is not None and employee.unit == "ecommerce":
             other.append(side_work)
         employee.coordination = coordination
-        employee.calendar = Calendar(coordination + other, employee.calendar.vacant_until)  # a vacancy outlasts a reorganization
+        employee.calendar = Calendar.of(coordination + other, employee.calendar.vacant_until)  # a vacancy outlasts a reorganization

@@ -100,7 +100,7 @@ class Workforce:
             mean_skill -= organization.other_units_skill_gap
         employee.base_skill = min(1.0, max(0.0, model.people_random.gauss(mean_skill, organization.skill_sd)))
         employee.hired_h = model.time
-        employee.calendar.leave_vacant_until(model.time + policies.vacancy_days * WORKING_HOURS_PER_DAY)
+        employee.calendar = employee.calendar.vacant(model.time + policies.vacancy_days * WORKING_HOURS_PER_DAY)
         model.departures += 1
         self.left[employee.unit] += 1
 

@@ -1,6 +1,7 @@
 """Delegated authority and an organization that adapts: where decisions stop, and what overload changes."""
 
 import math
+from collections import deque
 
 import pytest
 
@@ -58,7 +59,11 @@ def test_holacracy_and_hierarchy_start_from_the_same_limits():
 def test_delegation_passes_a_ranks_authority_one_level_down_and_no_further():
     model = _model(organization__employees=1000)
     head = model.units["ecommerce"].head
+    elsewhere = [e for e in model.employees if e.unit == "sales" and e.level == head.level + 1]
+    rank_limit = elsewhere[0].limits[PRICE]
     assert model.adaptation.delegate(head, PRICE)
+    # People of one rank may share one table of limits: delegating to some must not reach the others.
+    assert all(e.limits[PRICE] == rank_limit < head.own_limits[PRICE] for e in elsewhere)
     for report in head.reports:
         assert report.limits[PRICE] == head.own_limits[PRICE]
         for staff in report.reports:
@@ -105,8 +110,8 @@ def test_deputies_share_an_office_and_their_overload_is_their_principals():
     general_manager = model.units["management"].head
     general_manager.overloaded_since = 0.0
     waiting = Decision(0, PRICE, general_manager, 0.0, True)
-    for _ in range(30):  # 30 decisions queued within a day: about 15 hours of the GM's work
-        general_manager.queue.append((model.decision_process, waiting))
+    # 30 decisions queued within a day: about 15 hours of the GM's work
+    general_manager.queue = deque([(model.decision_process, waiting)] * 30)
     model._time = 8.0
     hired = model.adaptation.add_deputies(general_manager)
     assert hired >= 2 and len(general_manager.deputies) == hired
@@ -122,11 +127,10 @@ def test_an_office_gives_the_next_item_to_its_least_busy_member_ties_in_turn():
     principal.deputies = office[1:]
     backlogs = {0: 3, 1: 2, 2: 5, 3: 2, 4: 4}  # nobody idle: places 1 and 3 have the fewest
     for place, member in enumerate(office):
-        member.queue.clear()
-        member.queue.extend([(None, None)] * backlogs[place])
+        member.queue = deque([(None, None)] * backlogs[place])
     principal.office_turn = 0
     assert [office.index(principal.office_member()) for _ in range(5)] == [1, 3, 3, 1, 1]  # searched from 1, 2, 3, 4, 0
-    office[4].queue.clear()  # an idle member takes the next item wherever the search starts
+    office[4].queue = deque()  # an idle member takes the next item wherever the search starts
     assert {office.index(principal.office_member()) for _ in range(5)} == {4}
     assert office[2].office_member() is office[2]  # a deputy has no deputies: an office of one
 
@@ -182,7 +186,7 @@ def test_the_choice_of_relief_follows_the_overloads_work_not_the_queue_of_the_mo
         decision = model.decision_process.request(PRICE, staff, True, None, True, 0.05)
         assert decision.path[-1].decider is head  # the head grants it under the "unit" schedule
         model.decisions[n].created_h = 1.0 + n
-    head.queue.clear()
+    head.queue = deque()
     assert model.adaptation.decisions_through(head)
     assert model.structure.relieve(head) == "delegation"
     assert all(report.limits[PRICE] == head.own_limits[PRICE] for report in head.reports)
@@ -202,7 +206,7 @@ def test_an_office_that_grants_and_hosts_conflicts_gets_both_remedies_at_once():
     for _ in range(6):
         decision = model.decision_process.request(PRICE, staff, True, None, True, 0.05)
         assert decision.path[-1].decider is general_manager
-    general_manager.queue.append((None, Conflict(0, "channel", "sales", "ecommerce", 20.0)))
+    general_manager.queue = deque([(None, Conflict(0, "channel", "sales", "ecommerce", 20.0))])
     assert model.structure.relieve(general_manager) == "delegation and lateral relation"
     assert frozenset(("sales", "ecommerce")) in model.structure.lateral
     assert not general_manager.deputies

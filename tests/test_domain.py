@@ -142,8 +142,7 @@ def test_deciders_follow_the_path_up_to_the_current_hop_then_the_committee_chair
 def test_a_vacancy_delays_work_until_the_new_hire_starts():
     from sim.calendar import Calendar, Recurrence
 
-    calendar = Calendar([Recurrence(8, 4, 1)])
-    calendar.leave_vacant_until(10.0)
+    calendar = Calendar([Recurrence(8, 4, 1)]).vacant(10.0)
     assert not calendar.always_open
     assert calendar.finish_time(2.0, 1.0) == pytest.approx(11.0)  # waits for the hire, then works
     assert calendar.finish_time(12.0, 1.0) == pytest.approx(14.0)  # later work skips the 12-13 meeting only
@@ -151,3 +150,15 @@ def test_a_vacancy_delays_work_until_the_new_hire_starts():
     assert model.departures > 0
     replaced = [e for e in model.employees if e.calendar.vacant_until > 0]
     assert replaced and all(e.calendar.vacant_until == pytest.approx(e.hired_h + 3.0 * 8) for e in replaced)
+
+
+def test_the_shared_open_calendar_stays_open_when_a_position_falls_vacant():
+    from sim.calendar import OPEN, Calendar, Recurrence
+
+    model = run_model(horizon_days=20, policies__turnover_per_year=2.0, policies__vacancy_days=3.0)
+    replaced = [e for e in model.employees if e.calendar.vacant_until > 0]
+    assert replaced and all(e.calendar is not OPEN for e in replaced)
+    assert OPEN.always_open and OPEN.vacant_until == 0.0 and not OPEN.recurrences
+    assert any(e.calendar is OPEN for e in model.employees)  # the many whom nothing blocks share it
+    assert Calendar.of([]) is OPEN and Calendar.of([], vacant_until=5.0) is not OPEN
+    assert Calendar.of([Recurrence(8, 4, 1)]) is not OPEN

@@ -61,9 +61,11 @@ class Hierarchy(Structure):
             _report(head, unit_parent, "head")
             _teams(head, below, span)
         table = schedule(model.params)
+        by_rank: dict[str, dict] = {}  # one table per rank, shared (sim.authority): fewer objects to keep in cache
         for employee in employees:
             employee.decision_rate = model.decision_process.rate(employee, len(employee.reports))
-            employee.limits = limits_for(self.rank(employee), table)
+            rank = self.rank(employee)
+            employee.limits = by_rank.get(rank) or by_rank.setdefault(rank, limits_for(rank, table))
         # A unit's teams: its lowest managers (or its head alone); each owns a share of the unit's work.
         self.teams = {
             unit.name: [m for m in unit.members if m.reports and not any(r.reports for r in m.reports)] or [unit.head]
