@@ -189,7 +189,7 @@ def test_campaigns_wait_for_their_launch_dates_in_the_order_they_were_briefed():
     assert waiting == sorted(waiting) and all(now < due <= now + marketing.lead_h for due in waiting)
     briefs_within_lead = math.floor(marketing.lead_h * marketing.per_hour)
     assert abs(len(waiting) - briefs_within_lead) <= 1
-    launch_events = [event for event in behind._events if event[2] == marketing._launch_date]
+    launch_events = [(due, callback) for due, callback, _ in behind.pending() if callback == marketing._launch_date]
     assert len(launch_events) == 1 and launch_events[0][0] == waiting[0]
 
 
