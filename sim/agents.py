@@ -8,8 +8,8 @@ employees x ticks.
 
 from __future__ import annotations
 
-from bisect import insort
 from collections import deque
+from heapq import heappush
 from itertools import chain
 from math import inf, log
 
@@ -76,8 +76,8 @@ class Worker(mesa.Agent):
             hours = task.hours(self, item)
         calendar = self.calendar
         end = model._time + hours if calendar.always_open else calendar.finish_time(model._time, hours)
-        # model.schedule_at written out (the same entry, sim.events): a call here would be paid on every hop.
-        insort(model._events, (-end, next(model._event_order), self._finish_event, (task, item, hours)))
+        # model.schedule_at written out (the same event): a call here would be paid on every hop.
+        heappush(model._events, (end, next(model._event_order), self._finish_event, (task, item, hours)))
 
     def _finish(self, job) -> None:
         task, item, hours = job

@@ -1,36 +1,25 @@
-"""The event core: a Mesa model whose future lies in one sorted list.
+"""The event core: a Mesa model whose future lies in one binary heap.
 
 Everything that happens in a run is an event: a callback and one argument due
-at a model time (in working hours). `schedule_at` puts an event in the list;
-Mesa's `run_until`, `run_for` and `step` (one working hour) take them in time
-order, ties in the order they were scheduled. Nothing else touches the list,
-but `Worker.submit`, which inserts its finish event as `schedule_at` would
-(once per hop of every decision, where the call would cost more than the
-insertion). `pending` shows what is scheduled.
-
-The list is kept sorted with the soonest event last: an entry is (minus its
-time, minus its sequence number, callback, argument), so the next event is
-`list.pop()`, without a comparison, and a new one goes in by binary search
-(`bisect.insort`). A binary heap compares about twice the logarithm of its
-size per event, walking entries pushed hours before, which a large company no
-longer keeps in cache; the sorted list compares that logarithm once, near
-its end. Its price is moving the entries due before the new one: about a
-third of those pending (176 pointers at 10,000 employees, 560 at 30,000), a
-copy that stays far below an event's cost up to the schema's 100,000
-employees (benchmarks/PROFILE.md, ninth pass).
+at a model time (in working hours). `schedule_at` puts an event on the heap;
+Mesa's `run_until`, `run_for` and `step` (one working hour) pop them in time
+order, ties in the order they were scheduled. Nothing else touches the heap,
+but `Worker.submit`, which pushes its finish event as `schedule_at` would
+(once per hop of every decision, where the call would cost more than the push).
+`pending` lists what is scheduled.
 
 Mesa's own event list is not used: its events compare in Python, which costs
-an order of magnitude more per event than a tuple here (benchmarks/PROFILE.md).
-This is why Mesa is pinned exactly: `_advance_time` and the `time`
-observable's storage (`_time`) are Mesa internals.
+an order of magnitude more per event than a tuple in `heapq`
+(benchmarks/PROFILE.md). This is why Mesa is pinned exactly: `_advance_time`
+and the `time` observable's storage (`_time`) are Mesa internals.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
+import heapq
 import math
-from bisect import insort
 from itertools import count
 
 import mesa
@@ -53,16 +42,15 @@ class EventModel(mesa.Model):
     def __init__(self, *, rng: int):
         super().__init__(rng=rng)
         self._events: list = []
-        self._event_order = count(0, -1)
+        self._event_order = count()
 
     def schedule_at(self, time_h: float, callback, argument=None) -> None:
         """Call `callback(argument)` at model time `time_h` (ties run in scheduling order)."""
-        # The order counts down from 0, so that of two events due at once the earlier scheduled sorts later.
-        insort(self._events, (-time_h, next(self._event_order), callback, argument))
+        heapq.heappush(self._events, (time_h, next(self._event_order), callback, argument))
 
     def pending(self) -> list[tuple[float, object, object]]:
-        """The scheduled events, soonest first: (time, callback, argument) each."""
-        return [(-minus_time, callback, argument) for minus_time, _, callback, argument in reversed(self._events)]
+        """The scheduled events, soonest first (ties in scheduling order): (time, callback, argument) each."""
+        return [(time_h, callback, argument) for time_h, _, callback, argument in sorted(self._events)]
 
     def at_next_meeting(self, meeting: Recurrence, callback) -> None:
         """Call `callback` when the next `meeting` starts (strictly after now)."""
@@ -73,12 +61,11 @@ class EventModel(mesa.Model):
         if until < self._time:
             return
         events = self._events
-        pop = events.pop
-        # The span ends with an event of its own, after every event due at `until` (its order is minus
-        # infinity: the first of them in the list), so the loop needs no time check per event and
-        # nothing is taken too early.
-        end = (-until, -math.inf, self._end_span, None)
-        insort(events, end)
+        pop = heapq.heappop
+        # The span ends with an event of its own, after every event due at `until` (its order is
+        # infinite), so the loop needs no time check per event and nothing is popped too early.
+        end = (until, math.inf, self._end_span, None)
+        heapq.heappush(events, end)
         # A run keeps every record, and the cycle collector's passes during the loop would rescan
         # them over and over (a third of the CPU at 10,000 employees). The loop makes no cyclic
         # garbage, so the collector pauses while it runs and resumes, as the caller had it, after.
@@ -87,21 +74,22 @@ class EventModel(mesa.Model):
         try:
             if self._has_subscribers("time", ObservableSignals.CHANGED):  # e.g. a dashboard watches the clock
                 while True:
-                    minus_time, _, callback, argument = pop()
-                    self.time = -minus_time
+                    time_h, _, callback, argument = pop(events)
+                    self.time = time_h
                     callback(argument)
             else:
                 # Unobserved, Mesa's `time` observable only stores the value in `_time`: store it
                 # directly and skip the descriptor's per-event cost.
                 while True:
-                    minus_time, _, callback, argument = pop()
-                    self._time = -minus_time
+                    time_h, _, callback, argument = pop(events)
+                    self._time = time_h
                     callback(argument)
         except _SpanEnded:
             pass
         except BaseException:  # a callback failed or the run was interrupted: leave no stale end behind
             with contextlib.suppress(ValueError):
                 events.remove(end)
+            heapq.heapify(events)
             raise
         finally:
             if collector_was_on:
