@@ -70,7 +70,9 @@ class Holacracy(Structure):
         staff = limits_for("staff", schedule(model.params))
         for employee in employees:
             employee.decision_rate = model.decision_process.rate(employee, 0)
-            employee.limits = dict(self.anchor.limits if employee is general_manager else staff)
+            # One table for all staff (sim.authority); the general manager's is a copy of the anchor's, which
+            # governance changes in place.
+            employee.limits = dict(self.anchor.limits) if employee is general_manager else staff
         self._assign_roles(general_manager)
 
     def _assign_roles(self, general_manager) -> None:

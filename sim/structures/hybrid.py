@@ -42,7 +42,7 @@ class Hybrid(Hierarchy):
             if member is not unit.head:
                 # No boss inside the circles: the boundary (the unit's head) represents them upward.
                 member.decision_rate = model.decision_process.rate(member, 0)
-                member.limits = dict(staff)
+                member.limits = staff  # one table for all (sim.authority)
         self._assign_circle_roles()
         # Exposure of each pair (e-commerce, unit): crossings so far and the culture conflicts they
         # opened. Kept on the structure, so a reorganization (a new structure object) starts afresh.
