@@ -34,9 +34,8 @@ class Worker(mesa.Agent):
     def __init__(self, model):
         super().__init__(model)
         self.calendar = OPEN  # until a vacancy or meetings give it its own (sim.calendar)
-        # Work waiting: a deque from the first time any waits. Most people's never does, and every hop asks
-        # whether the queue is empty: the shared empty tuple answers from cache, where an empty deque of its
-        # own per person (760 B) would be read from memory in a large company (benchmarks/PROFILE.md).
+        # Work waiting: the shared empty tuple until work first waits (most people's never does), then a deque
+        # of its own (benchmarks/PROFILE.md, ninth pass).
         self.queue: deque | tuple = ()
         self.busy = False
         self.inbox = None  # the shared inbox this worker answers from when free (sim.inbox)

@@ -114,6 +114,6 @@ class Calendar:
         return end_h - start_h - (self.hours_until(end_h) - self.hours_until(start_h))
 
 
-# The calendar of everyone whose time nothing blocks, shared: most people's, and a hop reads it on every
-# piece of work (one object in cache instead of one per person). Never changed in place.
+# The calendar of everyone whose time nothing blocks, shared (most people's; benchmarks/PROFILE.md, ninth
+# pass). Never changed in place: a vacancy or meetings give a worker a calendar of its own.
 OPEN = Calendar()

@@ -61,7 +61,7 @@ class Hierarchy(Structure):
             _report(head, unit_parent, "head")
             _teams(head, below, span)
         table = schedule(model.params)
-        by_rank: dict[str, dict] = {}  # one table per rank, shared (sim.authority): fewer objects to keep in cache
+        by_rank: dict[str, dict] = {}  # one table per rank, shared (sim.authority)
         for employee in employees:
             employee.decision_rate = model.decision_process.rate(employee, len(employee.reports))
             rank = self.rank(employee)
