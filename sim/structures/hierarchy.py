@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections import Counter
 from math import inf
 
-from sim.authority import limits_for, schedule
+from sim.authority import RANKS, limits_for, schedule
 from sim.conflicts import RESOLVE
 from sim.decisions import Hop
 from sim.records import CUSTOMIZATION, Conflict, Decision
@@ -61,11 +61,10 @@ class Hierarchy(Structure):
             _report(head, unit_parent, "head")
             _teams(head, below, span)
         table = schedule(model.params)
-        by_rank: dict[str, dict] = {}  # one table per rank, shared (sim.authority)
+        by_rank = {rank: limits_for(rank, table) for rank in ("top", *RANKS)}  # one table per rank, shared (sim.authority)
         for employee in employees:
             employee.decision_rate = model.decision_process.rate(employee, len(employee.reports))
-            rank = self.rank(employee)
-            employee.limits = by_rank.get(rank) or by_rank.setdefault(rank, limits_for(rank, table))
+            employee.limits = by_rank[self.rank(employee)]
         # A unit's teams: its lowest managers (or its head alone); each owns a share of the unit's work.
         self.teams = {
             unit.name: [m for m in unit.members if m.reports and not any(r.reports for r in m.reports)] or [unit.head]
