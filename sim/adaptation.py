@@ -255,6 +255,7 @@ class Adaptation:
         management, who relays their requests, resolves their conflicts and meets their heads weekly."""
         model = self.model
         hours = model.params.adaptation.liaison_meeting_hours
+        meeting_now = []
         for pair in sorted(pairs, key=sorted):
             integrator = self.hire("management", f"integrator {'-'.join(sorted(pair))}", None, None)
             integrator.decision_rate = model.decision_process.rate(integrator, 0)
@@ -263,7 +264,8 @@ class Adaptation:
             meeting = Recurrence(LIAISON_INTERVAL_H, (len(structure.lateral) * 3.0) % LIAISON_INTERVAL_H, hours)
             for person in (integrator, *(model.units[name].head for name in sorted(pair))):
                 self._liaisons.setdefault(person.unique_id, []).append(meeting)
-        model.refresh_calendars()
+                meeting_now.append(person)
+        model.refresh_calendars(meeting_now)
 
 
 def _office_worked(principal) -> float:

@@ -63,8 +63,9 @@ def hire(model) -> tuple[dict[str, Unit], list[Employee]]:
     return units, employees
 
 
-def assign_calendars(model) -> None:
-    """Meetings (structure and committee), training and side work block each person's time."""
+def assign_calendars(model, people=None) -> None:
+    """Meetings (structure and committee), training and side work block each person's time: everyone's, or
+    only that of `people` (those whose meetings changed)."""
     organization = model.params.organization
     side_work = None
     if organization.ecommerce_placement in ("in_it", "in_marketing") and organization.side_work_share > 0:
@@ -74,7 +75,8 @@ def assign_calendars(model) -> None:
     committee = model.committee
     committee_members = {id(e) for e in committee.members()} if committee else set()
     training = model.workforce.training
-    for employee in model.employees:
+    chosen = model.employees if people is None else {id(e): e for e in people}.values()  # each person once
+    for employee in chosen:
         coordination = [*model.structure.meetings_of(employee), *model.adaptation.meetings_of(employee)]
         if id(employee) in committee_members:
             coordination.append(committee.meeting)

@@ -123,9 +123,11 @@ class OrgModel(EventModel):
         assign_calendars(self)
         self.structure.start()
 
-    def refresh_calendars(self) -> None:
-        """Meetings changed (a circle split, a liaison began): everyone's calendar again."""
-        assign_calendars(self)
+    def refresh_calendars(self, people) -> None:
+        """Meetings changed (a circle split, a liaison began): the calendars of `people`, whose meetings
+        changed, again. Only theirs: a large company splits circles in proportion to its size, and
+        rebuilding everyone's calendar at each split would make its cost grow with the square of it."""
+        assign_calendars(self, people)
 
     def _reorganize(self, _=None) -> None:
         """Switch structure mid-run (e.g. the Zappos transition) with a turnover shock.

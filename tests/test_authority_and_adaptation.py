@@ -175,6 +175,27 @@ def test_a_large_circle_splits_under_lasting_overload():
                         len(model.units["ecommerce"].members))
 
 
+def _calendars(model) -> list:
+    return [(e.unique_id, list(e.calendar.recurrences), e.calendar.vacant_until) for e in model.employees]
+
+
+@pytest.mark.parametrize("structure", ["holacracy", "hybrid", "hierarchy"])
+def test_a_change_of_meetings_gives_new_calendars_to_exactly_those_it_changes(structure):
+    """A split or a new liaison refreshes only the calendars of those whose meetings changed: the same
+    calendars as rebuilding everyone's, which a large company cannot afford at every split."""
+    model = _model(organization__structure=structure, organization__employees=400)
+    model.employees[7].calendar = model.employees[7].calendar.vacant(50.0)  # a vacancy outlasts the refresh
+    if structure == "hierarchy":
+        model.adaptation.link_units(model.structure, {frozenset(("ecommerce", "rnd"))})
+    else:
+        circle = max(model.structure.circles_of_unit["ecommerce"], key=lambda c: len(c.members))
+        assert model.structure.relieve(circle.pricing_holder) == "circle split"
+    refreshed = _calendars(model)
+    model.refresh_calendars(model.employees)
+    assert refreshed == _calendars(model)
+    assert model.employees[7].calendar.vacant_until == 50.0
+
+
 def test_the_choice_of_relief_follows_the_overloads_work_not_the_queue_of_the_moment():
     """A head that granted most of what it was asked over the overload delegates, though a busy-share
     review finds its queue empty at that moment (a snapshot of the queue would have hired deputies)."""

@@ -175,11 +175,12 @@ class Holacracy(Structure):
 
     def split(self, circle: Circle) -> None:
         """A new circle from half of `circle`: both elect rep links again, the new lead link and rep link join
-        the anchor; everyone's meetings change."""
+        the anchor. Only the two circles' members' meetings change: whoever joins or leaves the anchor with
+        the new links is one of them."""
         new = split_circle(self, circle, len(self.circles))
         self.circles.insert(len(self.circles) - 1, new)  # the anchor stays last
         self._assign_roles(self.anchor.members[0])
-        self.model.refresh_calendars()
+        self.model.refresh_calendars([*circle.members, *new.members])
 
     # -------------------------------------------------------------- org chart
 

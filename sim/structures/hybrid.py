@@ -105,10 +105,11 @@ class Hybrid(Hierarchy):
         return self.model.adaptation.add_fillers(person, circle.members)
 
     def split(self, circle) -> None:
-        """A new e-commerce circle from half of `circle`; everyone's meetings change."""
-        self.circles.append(split_circle(self, circle, len(self.circles)))
+        """A new e-commerce circle from half of `circle`; its members' meetings change."""
+        new = split_circle(self, circle, len(self.circles))
+        self.circles.append(new)
         self._assign_circle_roles()
-        self.model.refresh_calendars()
+        self.model.refresh_calendars([*circle.members, *new.members])
 
     def clash_probability(self, unit_name: str) -> float:
         """The chance that the next crossing to `unit_name` opens a culture conflict.
