@@ -21,9 +21,12 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 MAX_NODES = 250  # boxes a chart may show; structures aggregate beyond it
-MARKERS = {"round": "o", "square": "s"}
+MARKERS = {"round": "o", "square": "s", "diamond": "D"}
 # The area of the largest box, in points squared: a few discs in a ring can be large, a tree's many must be small.
 LARGEST_AREA = {"tree": 260, "radial": 900}
+X_MARGIN = 0.06  # of the boxes' width, on each side
+NAME_LIFTS = (7, 16, 25)  # heights above a box, in points, at which its name may be written
+NAME_PT_PER_CHARACTER = 4.2  # about the width of a character of the 7-point names
 
 
 @dataclass
@@ -163,26 +166,63 @@ def org_figure(view: OrgView, width: float = 7.5, height: float = 4.2) -> Figure
     vmax = color_top(view)
     largest = max(d["people"] for _, d in graph.nodes(data=True))
     scale = LARGEST_AREA[view.layout] / max(1.0, largest) ** 0.5
+    room = _room_in_row(pos, width * 72.0) if view.layout == "tree" else {}
     for nodes in _boxes_by_shape(graph):
         shape = graph.nodes[nodes[0]]["shape"]
         xs = [pos[n][0] for n in nodes]
         ys = [pos[n][1] for n in nodes]
-        sizes = [max(12.0, scale * graph.nodes[n]["people"] ** 0.5) for n in nodes]
+        sizes = [min(max(12.0, scale * graph.nodes[n]["people"] ** 0.5), room.get(n, math.inf)) for n in nodes]
         colours = [graph.nodes[n]["backlog"] for n in nodes]
         ax.scatter(
             xs, ys, s=sizes, c=colours, cmap="YlOrRd", vmin=0, vmax=vmax, marker=shape,
             edgecolors="#555555", linewidths=0.5, zorder=2,
         )
     if len(graph) <= 45:
-        labelled = sorted((pos[n][1], pos[n][0], d["label"]) for n, d in graph.nodes(data=True) if d["label"])
-        for index, (y, x, label) in enumerate(labelled):
-            lift = 7 + 9 * (index % 2)  # alternate heights so neighbours' names do not overlap
+        for (x, y), label, lift in _name_places(graph, pos, width * 72.0):
             ax.annotate(label, (x, y), xytext=(0, lift), textcoords="offset points", ha="center", fontsize=7, zorder=3)
     mark = ax.annotate("longest queue", (0, 0), xytext=(12, -14), textcoords="offset points", fontsize=8,
                        color="#8b0000", arrowprops={"arrowstyle": "-", "color": "#8b0000"}, zorder=4)
     _place_mark(mark, view)
-    ax.margins(0.06, 0.1)  # no colour bar: the caption gives the scale, and the figure draws twice as fast
+    ax.margins(X_MARGIN, 0.1)  # no colour bar: the caption gives the scale, and the figure draws twice as fast
     return figure
+
+
+def _name_places(graph: nx.DiGraph, pos: dict, width_pt: float) -> list:
+    """Where the boxes' names go: ((x, y), name, lift in points) above each box, at the lowest of a few heights
+    where the name clears its left neighbour's; a name that fits at none is left out rather than overprinted."""
+    per_unit = width_pt / _x_span(pos)
+    places, right_ends = [], {}  # (row, lift) -> where the last name placed there ends, in points
+    for y, x, label in sorted((pos[n][1], pos[n][0], d["label"]) for n, d in graph.nodes(data=True) if d["label"]):
+        half = len(label) * NAME_PT_PER_CHARACTER / 2 + 2.0
+        left = x * per_unit - half
+        lift = next((lift for lift in NAME_LIFTS if right_ends.get((y, lift), -math.inf) < left), None)
+        if lift is not None:
+            right_ends[(y, lift)] = x * per_unit + half
+            places.append(((x, y), label, lift))
+    return places
+
+
+def _x_span(pos: dict) -> float:
+    """The width the axes show, in units of x: the boxes' extent and the margins beside it."""
+    xs = [x for x, _ in pos.values()]
+    return (max(xs) - min(xs)) * (1 + 2 * X_MARGIN) or 1.0
+
+
+def _room_in_row(pos: dict, width_pt: float) -> dict:
+    """The largest marker area (points squared) each box of a tree may have without touching its neighbours in
+    its row: a row of many teams gets small markers rather than a smear of overlapping ones."""
+    per_unit = width_pt / _x_span(pos)  # points per unit of x: the axes fill the figure's width
+    rows: dict = {}
+    for node, (x, y) in pos.items():
+        rows.setdefault(y, []).append((x, node))
+    room = {}
+    for row in rows.values():
+        row.sort(key=lambda item: item[0])
+        for index, (x, node) in enumerate(row):
+            gaps = [abs(x - row[j][0]) for j in (index - 1, index + 1) if 0 <= j < len(row)]
+            if gaps:
+                room[node] = (0.9 * min(gaps) * per_unit) ** 2
+    return room
 
 
 def _place_mark(mark, view: OrgView) -> None:

@@ -48,7 +48,7 @@ class OrgBox:
     backlog: int  # the longest queue of work waiting among them: its colour
     parent: object = None  # the key of the box it hangs under, None at the top
     unit: str = ""  # boxes under one parent are drawn unit by unit
-    shape: str = "round"  # "round" or "square"
+    shape: str = "round"  # "round", "square" or "diamond"
 
 
 @dataclass

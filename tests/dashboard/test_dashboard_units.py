@@ -133,6 +133,42 @@ def test_hybrid_hangs_its_circles_under_the_ecommerce_head():
     assert squares and all(view.graph.in_degree(n) == 1 for n in squares)
 
 
+def test_integrators_hang_under_the_general_manager_as_diamonds():
+    session = Session(Settings(structure="hierarchy", employees=1000))
+    model = session.model
+    model.adaptation.link_units(model.structure, {frozenset(("ecommerce", "rnd")), frozenset(("ecommerce", "sales"))})
+    view = session.snapshot().org
+    general_manager = model.units["management"].head.unique_id
+    diamonds = [n for n, d in view.graph.nodes(data=True) if d["shape"] == "D"]
+    assert len(diamonds) == 2 and all(list(view.graph.predecessors(n)) == [general_manager] for n in diamonds)
+    assert "Diamonds under the general manager are integrators" in view.note
+
+
+@pytest.mark.parametrize("structure", ["hierarchy", "hybrid"])
+def test_a_large_tree_is_drawn_without_overlapping_boxes_or_names(structure):
+    """At 1,000 employees the tree is cut to a row the width can hold; no two boxes of a row touch, and no two
+    names written at one height overprint each other."""
+    view = view_of(structure, 1000, days=1)
+    figure = orgchart.org_figure(view)
+    figure.canvas.draw()
+    ax = figure.axes[0]
+    rows: dict = {}
+    for dots in ax.collections[1:]:
+        centres = ax.transData.transform(dots.get_offsets())
+        sizes = dots.get_sizes()
+        for (x, y), area in zip(centres, sizes):
+            rows.setdefault(round(y), []).append((x, area**0.5 * figure.dpi / 72.0))  # diameter in pixels
+    assert len(view.graph) <= 60
+    for row in rows.values():
+        row.sort()
+        for (x1, d1), (x2, d2) in zip(row, row[1:]):
+            assert x2 - x1 >= (d1 + d2) / 2, (x1, x2, d1, d2)
+    names = [text.get_window_extent() for text in ax.texts if text.get_text() != "longest queue"]
+    assert names
+    for i, a in enumerate(names):
+        assert not any(a.overlaps(b) for b in names[i + 1:])
+
+
 def test_the_bottleneck_is_the_longest_queue():
     session = Session(Settings(employees=200))
     session.step(20)
