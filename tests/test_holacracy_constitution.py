@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import defaultdict, deque
 
 import numpy as np
 import pytest
@@ -87,6 +87,22 @@ def test_links_stay_apart_after_a_circle_splits():
     new = structure.circles_of_unit["ecommerce"][-1]
     assert new.rep_link is not None and new.rep_link in structure.anchor.members
     assert _check_links(model) == len(structure.circles) - 1
+
+
+def test_a_split_leaves_the_roles_of_other_circles_as_they_were():
+    """A filler who took on a role in one circle keeps it, and is named for it, when another circle splits."""
+    model = _built(organization__employees=400)
+    structure = model.structure
+    circles = sorted(structure.circles_of_unit["ecommerce"], key=lambda c: len(c.members))
+    small, large = circles[0], circles[-1]
+    holder = small.pricing_holder
+    holder.queue = deque([(model.decision_process, None)] * 400)  # far more than one person's worth of work
+    assert model.adaptation.add_fillers(holder, small.members) == "role filler"
+    filler_roles = {id(f): list(f.roles) for f in holder.deputies}
+    assert all(roles[-1].endswith("(another filler)") for roles in filler_roles.values())
+    assert structure.relieve(large.pricing_holder) == "circle split"
+    assert {id(f): f.roles for f in holder.deputies} == filler_roles
+    assert all(f.principal is holder for f in holder.deputies)
 
 
 # ----------------------------------------------------------------------------- time-boxed meetings

@@ -75,10 +75,12 @@ class Holacracy(Structure):
             employee.limits = dict(self.anchor.limits) if employee is general_manager else staff
         self._assign_roles(general_manager)
 
-    def _assign_roles(self, general_manager) -> None:
-        """Roles in every circle, the rep link elections, the anchor's core members and everyone's meetings."""
+    def _assign_roles(self, general_manager, circles=None) -> None:
+        """Roles in `circles` (every sub-circle by default; a split, the two it changed) and their rep link
+        elections, then the anchor's core members. Only those circles: a split elsewhere leaves a circle's
+        roles, its fillers' among them, as they were."""
         sub_circles = [circle for circle in self.circles if circle is not self.anchor]
-        for circle in sub_circles:
+        for circle in sub_circles if circles is None else circles:
             for member in circle.members:
                 member.circle = circle
                 member.roles = [FUNCTION_ROLE.get(circle.unit, circle.unit)]
@@ -93,13 +95,15 @@ class Holacracy(Structure):
                 member.circle, member.roles = self.anchor, ["anchor_member"]
         general_manager.circle = self.anchor
         general_manager.roles = ["anchor_lead_link", "lead_link"]
-        self.meetings: dict[int, list[Recurrence]] = {}
-        for circle in self.circles:
-            for member in circle.members:
-                self.meetings.setdefault(member.unique_id, []).extend([circle.tactical, circle.governance])
+        self.in_anchor = {id(member) for member in self.anchor.members}
 
     def meetings_of(self, employee) -> list[Recurrence]:
-        return self.meetings.get(employee.unique_id, [])
+        """The meetings of the person's own circle, and the anchor's for its core members."""
+        own = employee.circle
+        meetings = [] if own is None or own is self.anchor else [own.tactical, own.governance]
+        if id(employee) in self.in_anchor:
+            meetings += [self.anchor.tactical, self.anchor.governance]
+        return meetings
 
     # -------------------------------------------------------------- routing
 
@@ -179,7 +183,7 @@ class Holacracy(Structure):
         the new links is one of them."""
         new = split_circle(self, circle, len(self.circles))
         self.circles.insert(len(self.circles) - 1, new)  # the anchor stays last
-        self._assign_roles(self.anchor.members[0])
+        self._assign_roles(self.anchor.members[0], (circle, new))
         self.model.refresh_calendars([*circle.members, *new.members])
 
     # -------------------------------------------------------------- org chart

@@ -52,19 +52,23 @@ class Hybrid(Hierarchy):
         self.crossings = dict.fromkeys(CUSTOMIZATION_UNITS, 0)
         self.clashes = dict.fromkeys(CUSTOMIZATION_UNITS, 0)
 
-    def _assign_circle_roles(self) -> None:
-        self.meetings = {}
-        for circle in self.circles:
+    def _assign_circle_roles(self, circles=None) -> None:
+        """Roles in `circles` (every e-commerce circle by default; a split, the two it changed): other
+        circles, and their fillers, keep theirs."""
+        for circle in self.circles if circles is None else circles:
             for member in circle.members:
                 member.circle = circle
                 member.roles = ["responder"]
-                self.meetings[member.unique_id] = [circle.tactical, circle.governance]
             circle.lead_link.roles.append("lead_link")
             circle.pricing_holder.roles.append("pricing")
-        self.model.units["ecommerce"].head.roles.append("boundary")
+        head = self.model.units["ecommerce"].head
+        if "boundary" not in head.roles:
+            head.roles.append("boundary")
 
     def meetings_of(self, employee):
-        return self.meetings.get(employee.unique_id, [])
+        """A circle member's circle meetings; the rest of the company meets as a hierarchy does (not at all)."""
+        own = employee.circle
+        return [] if own is None else [own.tactical, own.governance]
 
     def decision_path(self, decision: Decision) -> list[Hop]:
         requester = decision.requester
@@ -108,7 +112,7 @@ class Hybrid(Hierarchy):
         """A new e-commerce circle from half of `circle`; its members' meetings change."""
         new = split_circle(self, circle, len(self.circles))
         self.circles.append(new)
-        self._assign_circle_roles()
+        self._assign_circle_roles((circle, new))
         self.model.refresh_calendars([*circle.members, *new.members])
 
     def clash_probability(self, unit_name: str) -> float:
