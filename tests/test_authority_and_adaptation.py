@@ -175,6 +175,18 @@ def test_a_large_circle_splits_under_lasting_overload():
                         len(model.units["ecommerce"].members))
 
 
+def test_a_team_shares_one_path_per_grantor():
+    """Members of one team asking for what their lead's manager grants take the same hops, held once; a member
+    who may grant it alone decides it alone."""
+    model = _model(organization__employees=1000)
+    staff = _staff_with_lead(model)
+    mate = next(e for e in staff.manager.reports if e is not staff)
+    paths = [model.decision_process.request(PRICE, who, True, None, True, 0.15).path for who in (staff, mate)]
+    assert paths[0] is paths[1] and paths[0][0].decider is staff.manager
+    alone = model.decision_process.request(PRICE, staff, True, None, True, 0.01).path
+    assert [hop.decider for hop in alone] == [staff]
+
+
 def _calendars(model) -> list:
     return [(e.unique_id, list(e.calendar.recurrences), e.calendar.vacant_until) for e in model.employees]
 
