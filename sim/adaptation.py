@@ -196,7 +196,7 @@ class Adaptation:
             self.watch([deputy])
             deputy.own_limits = person.own_limits
             deputy.principal = person
-            person.deputies.append(deputy)
+            person.deputies = [*person.deputies, deputy]
         return hires
 
     def _shortfall(self, person) -> int:
@@ -245,7 +245,7 @@ class Adaptation:
         if not candidates or not needed:
             return None
         for filler in candidates[:needed]:
-            person.deputies.append(filler)
+            person.deputies = [*person.deputies, filler]
             filler.principal = person
             filler.roles.append(f"{person.roles[-1] if person.roles else 'role'} (another filler)")
         return "role filler"

@@ -219,7 +219,7 @@ def split_circle(structure, circle: Circle, index: int) -> Circle:
     if circle.pricing_holder not in stay:
         circle.pricing_holder = stay[1] if len(stay) > 1 else stay[0]
     for member in stay + moving:
-        member.deputies, member.principal = [], None
+        member.deputies, member.principal = (), None
     siblings.append(new)
     return new
 
