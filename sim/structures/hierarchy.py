@@ -45,7 +45,7 @@ class Hierarchy(Structure):
         model = self.model
         self._chains: dict[int, tuple] = {}  # employee id -> managers above
         self._common: dict[tuple[int, int], object] = {}  # (id, id) -> lowest common manager
-        self._paths: dict[tuple[int, int], tuple[Hop, ...]] = {}  # (first decider's id, grantor's id) -> hops
+        self._paths: dict[tuple[int, int] | int, tuple[Hop, ...]] = {}  # (first decider's id, grantor's id), or requester id for the top -> hops
         span = model.params.organization.span_of_control
         general_manager = model.units["management"].members[0]
         general_manager.level = 0
@@ -125,10 +125,12 @@ class Hierarchy(Structure):
         requester = decision.requester
         if decision.kind == CUSTOMIZATION:
             return self.customization_path(requester, decision)
-        if decision.amount == inf:  # beyond every limit (a validation request): the top grants it
-            grantor = self.line_of_authority(requester)[-1]
-        else:
-            grantor = self.grantor(requester, decision.kind, decision.amount)
+        if decision.amount == inf:  # beyond every limit (a validation request): the top grants it, the same path each time
+            path = self._paths.get(requester.unique_id)
+            if path is None:
+                path = self._paths[requester.unique_id] = tuple(self.climb(requester, self.line_of_authority(requester)[-1]))
+            return path
+        grantor = self.grantor(requester, decision.kind, decision.amount)
         # The path starts at the requester's manager (at the requester, if it grants), so a team's members
         # share theirs: one path per team and grantor, not one per person.
         first = requester if grantor is requester else requester.manager
