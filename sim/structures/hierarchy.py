@@ -126,9 +126,10 @@ class Hierarchy(Structure):
         if decision.kind == CUSTOMIZATION:
             return self.customization_path(requester, decision)
         if decision.amount == inf:  # beyond every limit (a validation request): the top grants it, the same path each time
-            path = self._paths.get(requester.unique_id)
+            key = requester.unique_id
+            path = self._paths.get(key)
             if path is None:
-                path = self._paths[requester.unique_id] = tuple(self.climb(requester, self.line_of_authority(requester)[-1]))
+                path = self._paths[key] = tuple(self.climb(requester, self.line_of_authority(requester)[-1]))
             return path
         grantor = self.grantor(requester, decision.kind, decision.amount)
         # The path starts at the requester's manager (at the requester, if it grants), so a team's members
