@@ -8,6 +8,7 @@ import pytest
 from sim import OrgModel, load_scenario
 from sim.authority import SCHEDULES, UNLIMITED
 from sim.records import CUSTOMIZATION, PRICE, Conflict, Decision
+from sim.structures.base import Structure
 from tests.conftest import run_model
 
 
@@ -36,6 +37,21 @@ def test_a_discount_climbs_only_to_the_lowest_holder_whose_limit_covers_it():
     decision = Decision(0, PRICE, staff, 0.0, True, None, True, True, 0.15)
     path = structure.decision_path(decision)
     assert [hop.decider for hop in path] == list(chain[: chain.index(model.units["ecommerce"].head) + 1])
+
+
+@pytest.mark.parametrize("structure", ["hierarchy", "hybrid"])
+def test_the_grantor_is_the_first_on_the_line_of_authority_whose_limit_covers_it(structure):
+    """The hierarchy walks its chain of command without building the line; the answer is the line's, for
+    everyone (a hybrid's circle members too), every kind and amounts on both sides of every limit."""
+    model = _model(organization__employees=600, organization__structure=structure)
+    amounts = (0.0, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3, UNLIMITED, math.inf)
+    checked = 0
+    for person in model.employees:
+        for kind in (PRICE, CUSTOMIZATION):
+            for amount in amounts:
+                assert model.structure.grantor(person, kind, amount) is Structure.grantor(model.structure, person, kind, amount)
+                checked += 1
+    assert checked == len(model.employees) * 20
 
 
 def test_presets_are_the_first_editions_pricing_authorities_as_schedules():

@@ -43,9 +43,11 @@ class Hierarchy(Structure):
 
     def build(self, employees):
         model = self.model
-        self._chains: dict[int, tuple] = {}  # employee id -> managers above
-        self._common: dict[tuple[int, int], object] = {}  # (id, id) -> lowest common manager
-        self._paths: dict[tuple[int, int] | int, tuple[Hop, ...]] = {}  # (first decider's id, grantor's id), or requester id for the top -> hops
+        # Keyed by the people themselves, not their ids: a person hashes by identity without its memory being
+        # read, where an id is an int object of its own to fetch (benchmarks/PROFILE.md, eleventh pass).
+        self._chains: dict[object, tuple] = {}  # employee -> managers above
+        self._common: dict[tuple, object] = {}  # (employee, employee) -> lowest common manager
+        self._paths: dict[object, tuple[Hop, ...]] = {}  # (first decider, grantor), or the requester for the top -> hops
         span = model.params.organization.span_of_control
         general_manager = model.units["management"].members[0]
         general_manager.level = 0
@@ -91,19 +93,19 @@ class Hierarchy(Structure):
     def chain_up(self, employee) -> tuple:
         """The managers above `employee`, nearest first."""
         chains = self._chains
-        chain = chains.get(employee.unique_id)
+        chain = chains.get(employee)
         if chain is None:
             found = []
             boss = employee.manager
             while boss is not None:
                 found.append(boss)
                 boss = boss.manager
-            chain = chains[employee.unique_id] = tuple(found)
+            chain = chains[employee] = tuple(found)
         return chain
 
     def lowest_common_manager(self, a, b):
         common = self._common
-        key = (a.unique_id, b.unique_id)
+        key = (a, b)
         found = common.get(key)
         if found is None:
             above_b = {id(x) for x in (b, *self.chain_up(b))}
@@ -116,6 +118,19 @@ class Hierarchy(Structure):
     def line_of_authority(self, requester):
         return [requester, *self.chain_up(requester)]
 
+    def grantor(self, requester, kind: str, amount: float):
+        # Structure.grantor on the line of authority, walked without building it: this runs for every
+        # discount and customization. A hybrid's circle has a line of its own.
+        if requester.circle is not None:
+            return super().grantor(requester, kind, amount)
+        holder = requester
+        if holder.limits.get(kind, 0.0) >= amount:
+            return holder
+        for holder in self.chain_up(requester):
+            if holder.limits.get(kind, 0.0) >= amount:
+                return holder
+        return holder  # the top grants what no limit covers
+
     def forget_paths(self) -> None:
         self._paths.clear()
 
@@ -126,16 +141,15 @@ class Hierarchy(Structure):
         if decision.kind == CUSTOMIZATION:
             return self.customization_path(requester, decision)
         if decision.amount == inf:  # beyond every limit (a validation request): the top grants it, the same path each time
-            key = requester.unique_id
-            path = self._paths.get(key)
+            path = self._paths.get(requester)
             if path is None:
-                path = self._paths[key] = tuple(self.climb(requester, self.line_of_authority(requester)[-1]))
+                path = self._paths[requester] = tuple(self.climb(requester, self.line_of_authority(requester)[-1]))
             return path
         grantor = self.grantor(requester, decision.kind, decision.amount)
         # The path starts at the requester's manager (at the requester, if it grants), so a team's members
         # share theirs: one path per team and grantor, not one per person.
         first = requester if grantor is requester else requester.manager
-        key = (first.unique_id, grantor.unique_id)
+        key = (first, grantor)
         path = self._paths.get(key)
         if path is None:
             path = self._paths[key] = tuple(self.climb(requester, grantor))
