@@ -141,16 +141,21 @@ def main() -> None:
             tables.append({name: [value / inquiries for value in row] for name, row in costs.items()})
             os.remove(perf_map)
     small, large = tables
-    # The model's own functions, those an inquiry calls at least once in fifty or that run daily.
+    # The model's own functions, those whose read misses grow most first.
     names = [name for name in large if "/sim/" in name]
     names.sort(key=lambda name: -(large[name][2] - small.get(name, [0] * 4)[2]))
     print(f"{args.structure} baseline, inclusive cost per inquiry of each function, from day 0:"
           f" {sizes[0][0]:,} employees for {sizes[0][1]} days | {sizes[1][0]:,} for {sizes[1][1]}")  # fmt: skip
-    print(f"  {'function':58} {'calls':>6} {'instr':>7} {'LLrd':>6} {'LLwr':>6} | {'calls':>6} {'instr':>7} {'LLrd':>6} {'LLwr':>6}")
+    heading = f"{'calls':>6} {'instr':>7} {'LLrd':>6} {'LLwr':>6}"
+    print(f"  {'function':58} {heading} | {heading}")
+
+    def cells(row: list[float]) -> str:
+        calls, instructions, reads, writes = row
+        return f"{calls:>6.2f} {instructions:>7,.0f} {reads:>6.1f} {writes:>6.1f}"
+
     for name in names[: args.top]:
         label = re.sub(r":.*/sim/", " ", name)[:58]
-        cells = [" ".join(f"{v:>6.2f}" if k == 0 else f"{v:>7,.0f}" if k == 1 else f"{v:>6.1f}" for k, v in enumerate(t.get(name, [0] * 4))) for t in (small, large)]
-        print(f"  {label:58} {cells[0]} | {cells[1]}")
+        print(f"  {label:58} {cells(small.get(name, [0] * 4))} | {cells(large[name])}")
 
 
 if __name__ == "__main__":
