@@ -12,8 +12,9 @@ that Python function's inclusive cost: its own work and everything it calls.
 
 Inclusive costs nest (a callback includes the functions it calls), so read the
 table as a tree: a large figure that its callees do not explain is the
-function's own. Each size runs once, from day 0 to `--days` (a year's first
-weeks, when the organization still adapts, weigh more than in a year's run).
+function's own. Each size runs once, from day 0 for the days `--small` and
+`--large` give (a year's first weeks, when the organization still adapts,
+weigh more than in a year's run).
 Under callgrind a run takes about 150 times as long as alone: the defaults
 (1,000 employees for 60 days and 10,000 for 35) take about 20 minutes.
 
@@ -35,9 +36,8 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-WORKLOADS = ROOT / "benchmarks" / "workloads.py"
-CACHES = ["--D1=49152,12,64", "--LL=1048576,16,64"]  # this CPU's L1d and L2, as research/cachegrind.py
+from cachegrind import CACHES, ROOT, WORKLOADS  # the same simulated caches and workloads (this folder)
+
 SHOWN = ("Ir", "DLmr", "DLmw")  # instructions; last-level read and write misses
 
 
@@ -113,9 +113,9 @@ def inclusive_costs(callgrind_file: str, function_at) -> dict[str, list[int]]:
                 for k, event in enumerate(SHOWN, start=1):
                     row[k] += costs[events.index(event)]
             calls_pending = None
-        elif line.startswith(("cfn=", "cfi=", "cfl=")):
-            spec = re.match(r"c?f[nil]=\((\d+)\)(?: (.*))?", line.strip())
-            if spec and spec.group(2) is not None and line.startswith("cfn="):
+        elif line.startswith("cfn="):  # a called function's name, compressed in the same table as fn=
+            spec = re.match(r"cfn=\((\d+)\)(?: (.*))?", line.strip())
+            if spec.group(2) is not None:
                 names[spec.group(1)] = spec.group(2)
     return found
 
