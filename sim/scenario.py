@@ -117,6 +117,15 @@ class Scenario(Settings):
         return self
 
     @model_validator(mode="after")
+    def _validation_keeps_its_structure(self):
+        # The validation mode compares one fixed network with its analytic answer (a requester's path is found once).
+        if self.validation is not None and self.reorganization is not None:
+            raise ValueError(
+                "a validation scenario takes no [reorganization]: its queueing system keeps one structure"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _reorganization_within_the_horizon(self):
         # A switch at or after the end would never happen: say so rather than ignore it.
         if self.reorganization is not None and self.reorganization.day >= self.horizon_days:

@@ -14,11 +14,42 @@ and nobody leaves the company.
 
 from __future__ import annotations
 
+from heapq import heappush
 from math import inf, log
 
 from sim.decisions import DecisionProcess
 from sim.inbox import Inbox
 from sim.records import VALIDATION, Decision
+
+
+class ValidationRequest(Decision):
+    """A request of the queueing network: a decision that is not screened, needs the top (an amount
+    beyond every limit) and serves no customer. What every request has in common is held by the class,
+    so a request is made with only what changes as it moves (one is made per request of the network
+    `make bench` times); writing one of the fixed fields is an error."""
+
+    __slots__ = ()
+    kind = VALIDATION
+    good = True
+    inquiry = None
+    then_price = True
+    screened = False
+    amount = inf
+    dropped = False
+    with_committee = False
+    committee_chair = None
+    approvals = 0
+
+    def __init__(self, id, requester, created_h):  # noqa: A002 (Decision's field)
+        self.id = id
+        self.requester = requester
+        self.created_h = created_h
+        self.path = ()
+        self.hop_index = 0
+        self.hop_entered_h = created_h
+        self.decided_h = None
+        self.outcome = "open"
+        self.via_meeting = False
 
 
 class QueueingDecisions(DecisionProcess):
@@ -56,6 +87,7 @@ class QueueingNetwork:
         self.model = model
         self.decision_rate = model.params.validation.manager_service_rate_per_hour
         self.requesters: list = []
+        self.paths: list[tuple] = []  # each requester's hops (the same place in the list)
         self.rate = 0.0  # requests per hour from all requesters together
         self.requester_bits = 0  # bits of one draw of a requester's index
 
@@ -63,8 +95,12 @@ class QueueingNetwork:
         return {}
 
     def start(self) -> None:
+        """Find the requesters and each one's path to the top, then draw the first request. A path is found
+        once: nothing adapts, nobody leaves and the structure stays (a validation scenario has no
+        reorganization), so every request from one requester takes the same hops."""
         model = self.model
         self.requesters = [e for e in model.employees if not e.reports and e.unit != "management"]
+        self.paths = [tuple(model.structure.decision_path(ValidationRequest(-1, r, 0.0))) for r in self.requesters]
         self.rate = model.params.validation.request_rate_per_hour * len(self.requesters)
         self.requester_bits = len(self.requesters).bit_length()
         model.schedule_at(model.market_random.expovariate(self.rate), self.request)
@@ -79,17 +115,18 @@ class QueueingNetwork:
         bits = draw.getrandbits(self.requester_bits)
         while bits >= len(requesters):
             bits = draw.getrandbits(self.requester_bits)
-        decision = Decision(len(model.decisions), VALIDATION, requesters[bits], model._time, True, None, True, False, inf)
+        decision = ValidationRequest(len(model.decisions), requesters[bits], model._time)
         model.decisions.append(decision)
-        hop = (path := model.structure.decision_path(decision))[0]
+        hop = (path := self.paths[bits])[0]
         decision.path = path
         process = model.decision_process
         if hop.queue_of is None:  # a circle's meeting, a remote decider
             process.enter(decision, hop)
         else:
             hop.queue_of.submit(process, decision)
-        # Random.expovariate(self.rate), the same number
-        model.schedule_at(model._time - log(1.0 - draw.random()) / self.rate, self.request)
+        # model.schedule_at(model._time + Random.expovariate(self.rate), self.request) written out: the same
+        # number and event, without a call
+        heappush(model._events, (model._time - log(1.0 - draw.random()) / self.rate, next(model._event_order), self.request, None))
 
 
 class Request:

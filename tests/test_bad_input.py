@@ -63,6 +63,7 @@ BAD_SCENARIOS: dict[str, tuple[str | None, list[str]]] = {
     "validation_rate_nan.toml": ("validation.request_rate_per_hour", ["finite number (not inf or nan)", "got nan"]),
     "ecommerce_staff_above_employees.toml": ("organization", ["ecommerce_staff (50) must be at most 14", "employees (20)"]),
     "reorganization_after_horizon.toml": (None, ["reorganization.day (200) must be before horizon_days (100)"]),
+    "validation_with_reorganization.toml": (None, ["a validation scenario takes no [reorganization]", "one structure"]),
     "huge_integer.toml": (None, ["too many digits"]),
     "typo_seed.toml": ("sede", ["did you mean 'seed'?", "allowed here"]),
     "typo_employees.toml": ("organization.employes", ["did you mean 'employees'?", "allowed here"]),

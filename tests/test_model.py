@@ -226,3 +226,20 @@ def test_a_run_leaves_the_callers_collector_as_it_found_it():
     finally:
         gc.enable()
         gc.unfreeze()
+
+
+def test_a_validation_request_takes_the_path_a_full_decision_would(structure):
+    # The queueing network finds each requester's path once, with a request whose fixed fields are
+    # class constants: the structure must route it exactly as a full Decision of the same request.
+    from sim.records import VALIDATION, Decision
+    from sim.validation_mode import ValidationRequest
+
+    model = run_model("validation/queueing", horizon_days=20, warmup_days=0, organization__structure=structure)
+    source = model.source
+    assert len(source.paths) == len(source.requesters) > 10
+    for requester, path in zip(source.requesters, source.paths):
+        full = Decision(0, VALIDATION, requester, 0.0, True, None, True, False, math.inf)
+        assert path == tuple(model.structure.decision_path(full))
+    assert all(d.path == source.paths[source.requesters.index(d.requester)] for d in model.decisions)
+    with pytest.raises(AttributeError):
+        ValidationRequest(0, source.requesters[0], 0.0).kind = "PRICE"  # fixed for every request

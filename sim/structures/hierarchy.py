@@ -21,7 +21,6 @@ a deputy.
 from __future__ import annotations
 
 from collections import Counter
-from math import inf
 
 from sim.authority import RANKS, limits_for, schedule
 from sim.conflicts import RESOLVE
@@ -140,11 +139,6 @@ class Hierarchy(Structure):
         requester = decision.requester
         if decision.kind == CUSTOMIZATION:
             return self.customization_path(requester, decision)
-        if decision.amount == inf:  # beyond every limit (a validation request): the top grants it, the same path each time
-            path = self._paths.get(requester)
-            if path is None:
-                path = self._paths[requester] = tuple(self.climb(requester, self.line_of_authority(requester)[-1]))
-            return path
         grantor = self.grantor(requester, decision.kind, decision.amount)
         # The path starts at the requester's manager (at the requester, if it grants), so a team's members
         # share theirs: one path per team and grantor, not one per person.
