@@ -25,8 +25,7 @@ from sim.records import VALIDATION, Decision
 class ValidationRequest(Decision):
     """A request of the queueing network: a decision that is not screened, needs the top (an amount
     beyond every limit) and serves no customer. What every request has in common is held by the class,
-    so a request is made with only what changes as it moves (one is made per request of the network
-    `make bench` times); writing one of the fixed fields is an error."""
+    so a request is made with only what changes as it moves; writing one of the fixed fields is an error."""
 
     __slots__ = ()
     kind = VALIDATION
@@ -40,7 +39,7 @@ class ValidationRequest(Decision):
     committee_chair = None
     approvals = 0
 
-    def __init__(self, id, requester, created_h):  # noqa: A002 (Decision's field)
+    def __init__(self, id, requester, created_h):
         self.id = id
         self.requester = requester
         self.created_h = created_h
@@ -124,9 +123,9 @@ class QueueingNetwork:
             process.enter(decision, hop)
         else:
             hop.queue_of.submit(process, decision)
-        # model.schedule_at(model._time + Random.expovariate(self.rate), self.request) written out: the same
-        # number and event, without a call
-        heappush(model._events, (model._time - log(1.0 - draw.random()) / self.rate, next(model._event_order), self.request, None))
+        # model.schedule_at(model._time + Random.expovariate(self.rate), self.request) written out: the same event
+        gap = -log(1.0 - draw.random()) / self.rate
+        heappush(model._events, (model._time + gap, next(model._event_order), self.request, None))
 
 
 class Request:

@@ -46,7 +46,7 @@ class Hierarchy(Structure):
         # read, where an id is an int object of its own to fetch (benchmarks/PROFILE.md, eleventh pass).
         self._chains: dict[object, tuple] = {}  # employee -> managers above
         self._common: dict[tuple, object] = {}  # (employee, employee) -> lowest common manager
-        self._paths: dict[object, tuple[Hop, ...]] = {}  # (first decider, grantor), or the requester for the top -> hops
+        self._paths: dict[tuple, tuple[Hop, ...]] = {}  # (first decider, grantor) -> hops
         span = model.params.organization.span_of_control
         general_manager = model.units["management"].members[0]
         general_manager.level = 0
