@@ -41,22 +41,30 @@ def out_dir_problem(out: str | Path, force: bool) -> str | None:
     return None
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether process `pid` runs (a zombie, killed but not yet reaped, does not)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rpartition(")")[2].split()[0] not in ("Z", "X")
+    except FileNotFoundError:
         return False
-    except PermissionError:  # someone else's process: alive
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:  # someone else's process: alive
+            return True
         return True
-    return True
 
 
-def _remove_stale(out: Path) -> None:
-    """Hidden folders of earlier runs into `out` whose process is gone (a kill, a power cut)."""
-    for sibling in out.parent.glob(f".{out.name}{_MARK}*"):
-        pid = sibling.name[len(out.name) + len(_MARK) + 1 :].split("-")[0]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(sibling, ignore_errors=True)
+def remove_orphans(parent: Path, prefix: str) -> None:
+    """Remove the folders in `parent` named `prefix`, a process id, "-" and more, whose process is gone:
+    what a process killed before it could clean up (`kill -9`, a power cut) left behind."""
+    for folder in parent.glob(f"{prefix}*-*"):
+        pid = folder.name[len(prefix) :].split("-")[0]
+        if pid.isdigit() and not process_alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def write_folder(out: str | Path, write: Callable[[Path], None], force: bool = False) -> None:
@@ -67,7 +75,7 @@ def write_folder(out: str | Path, write: Callable[[Path], None], force: bool = F
     """
     out = Path(os.path.abspath(out))
     out.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale(out)
+    remove_orphans(out.parent, f".{out.name}{_MARK}")  # hidden folders of earlier runs into `out`
     stem = f".{out.name}{_MARK}{os.getpid()}-"
     temporary = out.parent / f"{stem}{secrets.token_hex(4)}"
     temporary.mkdir()  # the user's umask gives its mode, as for the files in it

@@ -16,6 +16,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -188,6 +189,11 @@ def test_workers_die_with_a_sweep_killed_by_sigkill(stopped_experiment, tmp_path
     finally:
         for pid in running(children):
             os.kill(pid, signal.SIGKILL)
+    if not backend:  # the pool's folder of markers outlives the killed sweep, until the next sweep on a pool
+        left = list(Path(tempfile.gettempdir()).glob(f"{executors.RUNNING_PREFIX}{process.pid}-*"))
+        assert len(left) == 1
+        assert list(ProcessPoolBackend(1).map_unordered(abs, [-3])) == [(-3, 3)]
+        assert not left[0].exists()
 
 
 class _LoseTheScheduler(DaskBackend):

@@ -27,10 +27,12 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from sim.batch.guards import init_worker
+from sim.run_folder import remove_orphans
 
 MAX_ATTEMPTS = 3  # tries of a run whose worker is lost before it is given up (not stored) for this sweep
 LOST = "lost"
 WORKER_DIED = "WorkerDied: the worker process running this run died (memory? killed?)"
+RUNNING_PREFIX = "orgsim-running-"  # the temporary folder of a pool sweep's markers of runs in progress
 
 
 class BackendLost(RuntimeError):
@@ -105,7 +107,10 @@ class ProcessPoolBackend:
         return {"backend": "processes", "workers": self.workers}
 
     def map_unordered(self, fn: Callable, tasks: Iterable) -> Iterator[tuple]:
-        with tempfile.TemporaryDirectory(prefix="orgsim-running-") as running:
+        # The markers' folder is named after this process: a sweep killed with SIGKILL cannot remove its
+        # own, so the next sweep removes those whose process is gone.
+        remove_orphans(Path(tempfile.gettempdir()), RUNNING_PREFIX)
+        with tempfile.TemporaryDirectory(prefix=f"{RUNNING_PREFIX}{os.getpid()}-") as running:
             yield from self._map(functools.partial(_marked, fn, running), Path(running), tasks)
 
     def _map(self, fn: Callable, running: Path, tasks: Iterable) -> Iterator[tuple]:

@@ -25,6 +25,8 @@ import threading
 import time
 from collections.abc import Iterator
 
+from sim.run_folder import process_alive
+
 RUN_TIMEOUT_S = 3600.0  # default `--run-timeout`: runs of the bundled experiments take seconds
 RUN_MEMORY_MB = 4096  # default `--run-memory` (address space): a worker at 5,000 employees maps about 0.8 GB
 WATCH_SECONDS = 1.0
@@ -75,27 +77,10 @@ def hold_signals() -> None:
 # --------------------------------------------------------------------------- in the workers
 
 
-def _alive(pid: int) -> bool:
-    """Whether process `pid` runs (a zombie, killed but not yet reaped, does not)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rpartition(")")[2].split()[0] not in ("Z", "X")
-    except FileNotFoundError:
-        return False
-    except OSError:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True
-        return True
-
-
 def _watch(sweep_pid: int, parent: int) -> None:
     while True:
         time.sleep(WATCH_SECONDS)
-        if os.getppid() != parent or not _alive(sweep_pid):
+        if os.getppid() != parent or not process_alive(sweep_pid):
             os._exit(1)  # the sweep is gone: nobody will read this worker's results
 
 
