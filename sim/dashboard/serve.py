@@ -30,6 +30,11 @@ from sim.dashboard.results_folder import ROOT_ENV
 from sim.dashboard.room import TOKEN_ENV
 
 HOST = "127.0.0.1"
+# The hosts that mean every address of this machine (a server on "::" takes IPv6 only): for each, the loopback
+# address such a server answers on here, and an address outside (a test network's: no packet is sent to it)
+# whose route tells this machine's own address on the room's network.
+EVERY_ADDRESS = {"": ("127.0.0.1", "10.255.255.255"), "0.0.0.0": ("127.0.0.1", "10.255.255.255"),
+                 "::": ("::1", "2001:db8::1")}
 REPO_ROOT = Path(__file__).resolve().parents[2]
 APP = Path(__file__).resolve().parent / "app.py"
 # The folders Solara requests; tools/fetch_assets.sh fills them.
@@ -54,12 +59,20 @@ def missing_assets(folder: Path) -> list[str]:
     return [name for name in REQUIRED_ASSETS if not (folder / name / "package.json").is_file()]
 
 
+def _bind_as_the_server(port: int, host: str) -> None:
+    """Bind `port` on `host` as the server will, IPv4 or IPv6 alike ("" or "0.0.0.0": every IPv4 address,
+    "::" every address). OSError if it cannot: the port is in use, or `host` is no address of this machine."""
+    family, kind, _, _, address = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM,
+                                                     flags=socket.AI_PASSIVE)[0]
+    with socket.socket(family, kind) as probe:
+        probe.bind(address)
+
+
 def port_free(port: int, host: str = HOST) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        try:
-            probe.bind((host, port))
-        except OSError:
-            return False
+    try:
+        _bind_as_the_server(port, host)
+    except OSError:
+        return False
     return True
 
 
@@ -99,13 +112,11 @@ def _die_with_parent() -> None:
 
 
 def wait_until_listening(port: int, process: subprocess.Popen, timeout_s: float = 90.0, host: str = HOST) -> bool:
-    probe_host = "127.0.0.1" if host in ("0.0.0.0", "") else host  # a server on every address answers locally
+    probe_host = EVERY_ADDRESS[host][0] if host in EVERY_ADDRESS else host
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline and process.poll() is None:
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-            probe.settimeout(0.5)
-            if probe.connect_ex((probe_host, port)) == 0:
-                return True
+        with contextlib.suppress(OSError), socket.create_connection((probe_host, port), timeout=0.5):
+            return True
         time.sleep(0.2)
     return False
 
@@ -137,26 +148,27 @@ def problem_before_start(port: int, host: str = HOST) -> str | None:
             f"Solara's browser assets are missing in {folder} ({', '.join(missing)}); without them the page stays "
             "blank offline. Fetch them once with tools/fetch_assets.sh (or `make assets`)."
         )
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        try:
-            probe.bind((host, port))
-        except OSError as error:
-            if error.errno == errno.EADDRINUSE:
-                return f"port {port} on {host} is in use; choose another with --port N"
-            return f"cannot serve on {host}: not an address of this machine (try --host 0.0.0.0)"
+    try:
+        _bind_as_the_server(port, host)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            return f"port {port} on {host} is in use; choose another with --port N"
+        return f"cannot serve on {host}: not an address of this machine (try --host 0.0.0.0)"
     return None
 
 
 def address_for_others(host: str) -> str:
-    """The address participants type: the host given, or this machine's address on the room's network."""
-    if host not in ("0.0.0.0", ""):
-        return host
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        try:
-            probe.connect(("10.255.255.255", 1))  # no packet is sent: this only picks the outgoing interface
-            return probe.getsockname()[0]
-        except OSError:
-            return socket.gethostname()
+    """The address participants type in a link: the host given, or this machine's address on the room's
+    network when the server listens on every address (an IPv6 address in brackets)."""
+    if host in EVERY_ADDRESS:
+        outside = EVERY_ADDRESS[host][1]
+        with socket.socket(socket.AF_INET6 if ":" in outside else socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            try:
+                probe.connect((outside, 1))  # no packet is sent: this only picks the outgoing interface
+                host = probe.getsockname()[0]
+            except OSError:
+                return socket.gethostname()
+    return f"[{host}]" if ":" in host else host
 
 
 class _Stopped(Exception):

@@ -162,6 +162,7 @@ def test_the_commands_options_reach_the_server():
     assert env["SOLARA_SESSION_HTTP_ONLY"] == "True"
     assert "Cookies with samesite=none" in env["PYTHONWARNINGS"]
     assert serve.address_for_others("192.168.1.5") == "192.168.1.5"
+    assert serve.address_for_others("fe80::1") == "[fe80::1]"  # an IPv6 address goes in brackets in a link
 
 
 def test_a_host_that_is_not_this_machine_is_refused_in_one_line(monkeypatch, tmp_path):
@@ -171,44 +172,61 @@ def test_a_host_that_is_not_this_machine_is_refused_in_one_line(monkeypatch, tmp
     monkeypatch.setenv("ORGSIM_ASSETS_DIR", str(tmp_path))
     assert "not an address of this machine" in serve.problem_before_start(free_port(), "192.0.2.254")
     assert "not an address of this machine" in serve.problem_before_start(free_port(), "no-such-host.invalid")
+    if has_ipv6_loopback():
+        assert serve.problem_before_start(free_port("::1"), "::1") is None  # IPv6 is an address like any other
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((serve.HOST, 0))
+def has_ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+def free_port(host: str = serve.HOST) -> int:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.bind((host, 0))
         return probe.getsockname()[1]
 
 
-def answers(port: int) -> bool:
-    with socket.socket() as probe:
-        probe.settimeout(0.5)
-        return probe.connect_ex((serve.HOST, port)) == 0
+def answers(port: int, host: str = serve.HOST) -> bool:
+    try:
+        socket.create_connection((host, port), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
 
 
-def test_kill_stops_the_server_prints_links_and_no_cookie_warning(browser_ready):
-    port = free_port()
-    command = [sys.executable, "-m", "sim", "dashboard", "--port", str(port)]
+@pytest.mark.parametrize("host", [serve.HOST, "::1"], ids=["ipv4", "ipv6"])
+def test_kill_stops_the_server_prints_links_and_no_cookie_warning(browser_ready, host):
+    if ":" in host and not has_ipv6_loopback():
+        pytest.skip("this machine has no IPv6 loopback")
+    port = free_port(host)
+    command = [sys.executable, "-m", "sim", "dashboard", "--port", str(port), "--host", host]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://{serve.address_for_others(host)}:{port}"
     try:
         deadline = time.monotonic() + 90
-        while not answers(port) and time.monotonic() < deadline and process.poll() is None:
+        while not answers(port, host) and time.monotonic() < deadline and process.poll() is None:
             time.sleep(0.2)
-        assert answers(port), "the dashboard did not start"
+        assert answers(port, host), "the dashboard did not start"
         import urllib.request
 
-        with urllib.request.urlopen(f"http://{serve.HOST}:{port}/") as response:  # a visit: the cookie is set
+        with urllib.request.urlopen(f"{url}/") as response:  # a visit: the cookie is set
             assert "HttpOnly" in response.headers["set-cookie"]
         process.send_signal(signal.SIGTERM)
         output, _ = process.communicate(timeout=30)
     finally:
         if process.poll() is None:
             process.kill()
-    assert f"http://{serve.HOST}:{port}/facilitator?token=" in output
+    assert f"{url}/facilitator?token=" in output
     assert "samesite" not in output.lower()
     deadline = time.monotonic() + 10
-    while answers(port) and time.monotonic() < deadline:
+    while answers(port, host) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert not answers(port), "the Solara server still serves the port"
+    assert not answers(port, host), "the Solara server still serves the port"
 
 
 # --------------------------------------------------------------------------- in a browser
