@@ -31,8 +31,8 @@ from sim.dashboard.room import TOKEN_ENV
 
 HOST = "127.0.0.1"
 # The hosts that mean every address of this machine (a server on "::" takes IPv6 only): for each, the loopback
-# address such a server answers on here, and an address outside (a test network's: no packet is sent to it)
-# whose route tells this machine's own address on the room's network.
+# address such a server answers on here, and an address beyond this machine (no packet is sent to it) whose
+# route tells this machine's own address on the room's network.
 EVERY_ADDRESS = {"": ("127.0.0.1", "10.255.255.255"), "0.0.0.0": ("127.0.0.1", "10.255.255.255"),
                  "::": ("::1", "2001:db8::1")}
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -61,7 +61,7 @@ def missing_assets(folder: Path) -> list[str]:
 
 def _bind_as_the_server(port: int, host: str) -> None:
     """Bind `port` on `host` as the server will, IPv4 or IPv6 alike ("" or "0.0.0.0": every IPv4 address,
-    "::" every address). OSError if it cannot: the port is in use, or `host` is no address of this machine."""
+    "::" every IPv6 address). OSError if it cannot: the port is in use, or `host` is no address of this machine."""
     family, kind, _, _, address = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM,
                                                      flags=socket.AI_PASSIVE)[0]
     with socket.socket(family, kind) as probe:
