@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 from sim.records import Conflict, Decision
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from sim.agents import Employee
     from sim.decisions import Hop
     from sim.model import OrgModel
@@ -92,20 +94,20 @@ class Structure(ABC):
     # ------------------------------------------------------------- authority
 
     @abstractmethod
-    def line_of_authority(self, requester: Employee) -> list:
+    def line_of_authority(self, requester: Employee) -> Iterable:
         """The requester, then everyone (or every circle) above who may grant more, the top last.
 
         Each holder has `limits`: the largest amount of each kind of decision
-        it may grant (`sim.authority`).
+        it may grant (`sim.authority`). The line is walked once, nearest first,
+        so a structure may give it without building a list.
         """
 
     def grantor(self, requester: Employee, kind: str, amount: float):
         """Who grants a decision of `kind` for `amount`: the lowest on the requester's line whose limit covers it."""
-        line = self.line_of_authority(requester)
-        for holder in line:
+        for holder in self.line_of_authority(requester):
             if holder.limits.get(kind, 0.0) >= amount:
                 return holder
-        return line[-1]  # the top grants what no limit covers (a validation request)
+        return holder  # the top grants what no limit covers (a validation request)
 
     def relieve(self, person: Employee) -> str | None:
         """Adapt to `person`'s lasting overload (`sim.adaptation`); say what was done, or None.

@@ -20,6 +20,7 @@ a deputy.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 
 from sim.authority import RANKS, limits_for, schedule
@@ -115,20 +116,7 @@ class Hierarchy(Structure):
         return found
 
     def line_of_authority(self, requester):
-        return [requester, *self.chain_up(requester)]
-
-    def grantor(self, requester, kind: str, amount: float):
-        # Structure.grantor on the line of authority, walked without building it: this runs for every
-        # discount and customization. A hybrid's circle has a line of its own.
-        if requester.circle is not None:
-            return super().grantor(requester, kind, amount)
-        holder = requester
-        if holder.limits.get(kind, 0.0) >= amount:
-            return holder
-        for holder in self.chain_up(requester):
-            if holder.limits.get(kind, 0.0) >= amount:
-                return holder
-        return holder  # the top grants what no limit covers
+        return itertools.chain((requester,), self.chain_up(requester))  # walked, not built: asked for every request
 
     def forget_paths(self) -> None:
         self._paths.clear()
